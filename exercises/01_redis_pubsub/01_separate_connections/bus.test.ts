@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { clientsNamed, connect, namedUrl, redisUrl, subscriberCount, unique } from '#testing/redis';
+import { Inbox, within } from '#testing/wait';
+import { createBus, type Bus } from './bus.ts';
+
+function openBus(cleanup: (fn: () => Promise<void>) => void): Bus {
+  const bus = createBus(redisUrl());
+  cleanup(() => bus.close());
+  return bus;
+}
+
+describe('a bus with separate connections for publishing and subscribing', () => {
+  test('a message published after subscribe() reaches the handler', async ({ onTestFinished }) => {
+    const bus = openBus(onTestFinished);
+    const channel = unique('news');
+    const inbox = new Inbox<string>();
+    await bus.subscribe(channel, (message) => inbox.push(message));
+
+    await bus.publish(channel, 'hello');
+
+    await inbox.waitFor(1, 2_000, 'the handler receiving "hello"');
+    expect(inbox.items, 'the handler should get the message exactly once').toEqual(['hello']);
+  });
+
+  test('publish() resolves to the number of subscribers Redis delivered to', async ({ onTestFinished }) => {
+    const channel = unique('news');
+    const first = openBus(onTestFinished);
+    const second = openBus(onTestFinished);
+    await first.subscribe(channel, () => {});
+    await second.subscribe(channel, () => {});
+
+    expect(await first.publish(channel, 'to both'), 'two buses are subscribed').toBe(2);
+    expect(await first.publish(unique('empty'), 'to nobody'), 'nobody listens on a fresh channel').toBe(0);
+  });
+
+  test('each handler hears only its own channel', async ({ onTestFinished }) => {
+    const bus = openBus(onTestFinished);
+    const orders = unique('orders');
+    const users = unique('users');
+    const ordersInbox = new Inbox<string>();
+    const usersInbox = new Inbox<string>();
+    await bus.subscribe(orders, (m) => ordersInbox.push(m));
+    await bus.subscribe(users, (m) => usersInbox.push(m));
+
+    await bus.publish(orders, 'order-1');
+    await bus.publish(users, 'user-1');
+
+    await ordersInbox.waitFor(1, 2_000, 'the orders handler receiving "order-1"');
+    await usersInbox.waitFor(1, 2_000, 'the users handler receiving "user-1"');
+    expect(ordersInbox.items, 'the orders handler got a message from another channel').toEqual(['order-1']);
+    expect(usersInbox.items, 'the users handler got a message from another channel').toEqual(['user-1']);
+  });
+
+  test('close() releases the subscription and every connection', async () => {
+    const channel = unique('news');
+    const name = unique('bus');
+    const probe = connect();
+    const bus = createBus(namedUrl(name));
+    await bus.subscribe(channel, () => {});
+    await bus.publish(channel, 'opens the publishing connection too');
+    expect(await subscriberCount(probe, channel)).toBe(1);
+
+    await within(bus.close(), 2_000, 'close() resolving');
+
+    expect(await subscriberCount(probe, channel), 'the channel should have no subscriber after close()').toBe(0);
+    expect(await clientsNamed(probe, name), 'close() should leave no connection of the bus open').toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Runs a CLI entry point: a WorkbookError becomes one line on stderr and exit code 1, never a stack
+ * trace; anything else is a bug in the workbook and says so.
+ */
+import { WorkbookError, describeError } from '../harness/errors.ts';
+import { shutdownAll } from '../harness/shutdown.ts';
+import { bad } from '../learn/style.ts';
+
+export function main(run: () => Promise<number | void>): void {
+  run().then(
+    async (code) => {
+      await shutdownAll();
+      process.exitCode = code ?? 0;
+    },
+    async (error: unknown) => {
+      await shutdownAll();
+      if (error instanceof WorkbookError) {
+        process.stderr.write(`${bad('✗')} ${error.message}\n`);
+      } else {
+        process.stderr.write(`${bad('✗')} Unexpected error: ${describeError(error)}\n  This is a bug in the workbook; please report it with the command you ran.\n`);
+        if (process.env.WORKBOOK_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+      }
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The one way labs and tests get a Redis server.
+ *
+ * - `REDIS_URL` set: use that server (e.g. the one `docker compose up -d redis` starts); never stop it.
+ * - otherwise: a private redis-server on a random 127.0.0.1 port, started through redis-memory-server
+ *   from the binary already on this machine, stopped on exit, Ctrl-C and `kill` alike.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { Redis } from 'ioredis';
+import { RedisMemoryServer } from 'redis-memory-server';
+import { WorkbookError, describeError } from './errors.ts';
+import { onShutdown } from './shutdown.ts';
+
+export interface RedisServer {
+  url: string;
+  /** True when this process started the server (and will stop it). */
+  embedded: boolean;
+  /** PID of the embedded redis-server, if any. */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  /** Where progress lines go (building redis-server takes minutes); default stderr. */
+  log?: (line: string) => void;
+  /** Extra redis-server arguments, e.g. ['--client-output-buffer-limit', 'pubsub 1mb 256kb 5']. */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const BIND_ATTEMPTS = 3;
+
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const external = env.REDIS_URL?.trim();
+  if (external) {
+    await assertReachable(external);
+    return { url: external, embedded: false, stop: async () => {} };
+  }
+  return startEmbedded(findSystemBinary(env), options.args ?? [], log);
+}
+
+/** redis-server from REDISMS_SYSTEM_BINARY or PATH; undefined means "let redis-memory-server build one". */
+export function findSystemBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env.REDISMS_SYSTEM_BINARY?.trim();
+  if (configured) {
+    if (!isExecutable(configured)) {
+      throw new WorkbookError(
+        `REDISMS_SYSTEM_BINARY=${configured} is not an executable redis-server: fix the path or unset it.`,
+      );
+    }
+    return configured;
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startEmbedded(
+  systemBinary: string | undefined,
+  args: string[],
+  log: (line: string) => void,
+): Promise<RedisServer> {
+  const stopProgress = systemBinary ? () => {} : announceBuild(log);
+  let lastError: unknown;
+  try {
+    for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+      const server = new RedisMemoryServer({
+        instance: { ip: '127.0.0.1', args },
+        binary: systemBinary ? { systemBinary } : {},
+      });
+      try {
+        await server.start();
+        return track(server);
+      } catch (error) {
+        lastError = error;
+        await server.stop().catch(() => {});
+        // get-port picked a free port that someone else bound before redis-server did: try another.
+        if (!/already in use/i.test(describeError(error))) break;
+      }
+    }
+  } finally {
+    stopProgress();
+  }
+  throw new WorkbookError(
+    systemBinary
+      ? `Could not start ${systemBinary}: ${describeError(lastError)}. Check that it runs (\`${systemBinary} --version\`), or set REDIS_URL to a running server.`
+      : `No redis-server on this machine and building one failed (${describeError(lastError)}). Install one (\`apt-get install redis-server\` or \`brew install redis\`), or set REDIS_URL to a running server.`,
+  );
+}
+
+function track(server: RedisMemoryServer): RedisServer {
+  const info = server.getInstanceInfo();
+  if (!info) throw new WorkbookError('redis-server started but reported no address; rerun, or set REDIS_URL.');
+  const pid = info.instance.getPid();
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    unregister();
+    await server.stop();
+  };
+  const unregister = onShutdown({
+    stop,
+    stopSync: () => {
+      if (pid !== undefined && !stopped) process.kill(pid, 'SIGKILL');
+    },
+  });
+  return { url: `redis://${info.ip}:${info.port}`, embedded: true, pid, stop };
+}
+
+function announceBuild(log: (line: string) => void): () => void {
+  log(
+    'No redis-server found on PATH: redis-memory-server is downloading and compiling one (needs the internet, takes a few minutes, done once). ' +
+      'To skip this, install redis-server or set REDIS_URL.',
+  );
+  const started = Date.now();
+  const timer = setInterval(() => {
+    log(`  ...still building redis-server (${Math.round((Date.now() - started) / 1000)} s)`);
+  }, 15_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+async function assertReachable(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new WorkbookError(
+      `Cannot reach REDIS_URL=${url} (${describeError(error)}). Start it (\`docker compose up -d redis\`) or unset REDIS_URL to use the embedded server.`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}

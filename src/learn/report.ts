@@ -1,0 +1,100 @@
+/**
+ * Verdicts in plain words: which expectation failed, what was expected and what happened, and the
+ * line of the learner's file involved — no stack traces.
+ */
+import { readFileSync } from 'node:fs';
+import type { Exercise } from '../catalog/catalog.ts';
+import { displayPath } from '../catalog/paths.ts';
+import type { Failure, Location, Verdict } from './runner.ts';
+import { accent, bad, bold, dim, ok } from './style.ts';
+
+export function renderVerdict(exercise: Exercise, verdict: Verdict): string {
+  const files = exercise.files.map((f) => `exercises/${exercise.id}/${f}`).join(', ');
+  switch (verdict.kind) {
+    case 'syntax-error': {
+      const { problem } = verdict;
+      return [
+        bad(`✗ ${displayPath(problem.file)} line ${problem.line}, column ${problem.column}: ${problem.message}`),
+        '',
+        indent(problem.frame, 4),
+        '',
+        dim('  The file cannot be read as TypeScript yet; fix this line (or the one before it) and save.'),
+      ].join('\n');
+    }
+    case 'broken':
+      return [
+        bad(`✗ The tests could not run: ${verdict.message}`),
+        ...(verdict.inLearnerFile ? ['', sourceLine(verdict.inLearnerFile)] : []),
+        '',
+        dim(`  Usually something in ${files} throws as soon as it is imported.`),
+      ].join('\n');
+    case 'passed':
+      return [
+        ok(`✓ All ${verdict.tests.length} checks pass`) + dim(` (${verdict.durationMs} ms)`),
+        ...verdict.tests.map((t) => `  ${ok('✓')} ${t.name}`),
+      ].join('\n');
+    case 'failed': {
+      const failing = verdict.tests.filter((t) => !t.passed);
+      const lines = [bad(`✗ ${failing.length} of ${verdict.tests.length} checks fail`) + dim(` (${verdict.durationMs} ms)`)];
+      for (const test of verdict.tests) {
+        if (test.passed) {
+          lines.push(`  ${ok('✓')} ${test.name}`);
+          continue;
+        }
+        lines.push(`  ${bad('✗')} ${bold(test.name)}`);
+        if (test.failure) lines.push(...explain(test.failure));
+      }
+      return lines.join('\n');
+    }
+  }
+}
+
+function explain(failure: Failure): string[] {
+  const out: string[] = [];
+  const todo = /^(?:Error: )?TODO\b:?\s*/.exec(failure.message);
+  if (todo) {
+    out.push(`      not written yet: ${failure.message.slice(todo[0].length)}`);
+  } else {
+    const { reason, detail } = splitMessage(failure.message);
+    out.push(`      ${reason}`);
+    if (failure.expected !== undefined && failure.actual !== undefined) {
+      out.push(`        expected: ${oneLine(failure.expected)}`);
+      out.push(`        got:      ${oneLine(failure.actual)}`);
+    } else if (detail) {
+      out.push(`        ${detail}`);
+    }
+  }
+  if (failure.inLearnerFile) out.push(sourceLine(failure.inLearnerFile));
+  else if (failure.inTest) out.push(dim(`      (checked at ${displayPath(failure.inTest.file)}:${failure.inTest.line})`));
+  return out;
+}
+
+/** "the handler should get it: expected [] to deeply equal [ 'x' ]" → reason + the matcher's sentence. */
+function splitMessage(message: string): { reason: string; detail?: string } {
+  const plain = message.replace(/^(?:\w*Error|Error): /, '');
+  const at = plain.search(/:? ?expected /);
+  if (at <= 0) return { reason: plain.split('\n')[0] ?? plain };
+  return { reason: plain.slice(0, at).replace(/:$/, ''), detail: plain.slice(at).replace(/^: /, '').replace(/ deeply /, ' ') };
+}
+
+function sourceLine(location: Location): string {
+  let code = '';
+  try {
+    code = readFileSync(location.file, 'utf8').split(/\r?\n/)[location.line - 1]?.trim() ?? '';
+  } catch {
+    // The file moved since the run: the location alone still helps.
+  }
+  return `      ${accent(`at ${displayPath(location.file)}:${location.line}`)}${code ? dim(`   ${code}`) : ''}`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+function indent(text: string, by: number): string {
+  return text
+    .split('\n')
+    .map((l) => ' '.repeat(by) + l)
+    .join('\n');
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+import { exerciseTarget } from './src/testing/exercise-target.ts';
+
+/**
+ * Projects:
+ *   unit       – the workbook's own code (src/, scripts/)
+ *   labs       – each lab's test asserts that what the lab shows really happened
+ *   solutions  – every exercise's tests, importing the reference solution (all must pass)
+ *   exercises  – every exercise's tests, importing the learner's file (the learner's loop)
+ *   starters   – the same, importing the starting version (all must fail; see scripts/test.ts)
+ * `npm test` runs them all and checks the contract; run one with `npx vitest run --project unit`.
+ */
+const exerciseTests = ['exercises/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    globalSetup: ['src/testing/global-setup.ts'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    teardownTimeout: 5_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
+      { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests } },
+      { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests } },
+      { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests } },
+    ],
+  },
+});
