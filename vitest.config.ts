@@ -4,6 +4,7 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
 /**
  * Projects:
  *   unit       – the workbook's own code (src/, scripts/)
+ *   kafka-conformance – kafkajs scenarios against the embedded broker and a real Kafka
  *   labs       – each lab's test asserts that what the lab shows really happened
  *   solutions  – every exercise's tests, importing the reference solution (all must pass)
  *   exercises  – every exercise's tests, importing the learner's file (the learner's loop)
@@ -19,7 +20,12 @@ export default defineConfig({
     hookTimeout: 15_000,
     teardownTimeout: 5_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**'] },
+      },
+      // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
+      { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
       { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests } },
       { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests } },
