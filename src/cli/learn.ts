@@ -13,10 +13,7 @@
 import { parseArgs } from 'node:util';
 import { WorkbookError } from '../harness/errors.ts';
 import { displayPath } from '../catalog/paths.ts';
-import { renderVerdict } from '../learn/report.ts';
-import { ExerciseRunner } from '../learn/runner.ts';
 import { accent, bold, dim, ok } from '../learn/style.ts';
-import { runWatchSession } from '../learn/watch-session.ts';
 import {
   Workbook,
   renderHeader,
@@ -54,9 +51,12 @@ main(async () => {
   const pick = (): ReturnType<Workbook['current']> => (argument ? workbook.find(argument) : workbook.current());
 
   switch (command) {
-    case 'watch':
+    case 'watch': {
+      // Loaded on demand: the test runner and TypeScript take seconds to load, and `list` needs neither.
+      const { runWatchSession } = await import('../learn/watch-session.ts');
       await runWatchSession(workbook, { poll: values.poll || process.env.WORKBOOK_POLL === '1' });
       return 0;
+    }
     case 'list':
       console.log(renderList(workbook));
       return 0;
@@ -95,6 +95,12 @@ main(async () => {
       return 0;
     }
     case 'verify': {
+      const [{ startSessionBrokers }, { ExerciseRunner }, { renderVerdict }] = await Promise.all([
+        import('../learn/brokers.ts'),
+        import('../learn/runner.ts'),
+        import('../learn/report.ts'),
+      ]);
+      const brokers = await startSessionBrokers();
       const runner = new ExerciseRunner('exercises');
       try {
         const { failed, verdict } = await verifyAll(workbook, runner, (exercise, v) => console.log(renderVerifyLine(exercise, v)));
@@ -106,6 +112,7 @@ main(async () => {
         return 0;
       } finally {
         await runner.close();
+        await brokers.stop();
       }
     }
     case 'solution': {

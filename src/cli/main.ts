@@ -10,7 +10,8 @@ export function main(run: () => Promise<number | void>): void {
   run().then(
     async (code) => {
       await shutdownAll();
-      process.exitCode = code ?? 0;
+      // Exit now: a handle some library left open must not keep the learner's terminal waiting.
+      process.exit(code ?? 0);
     },
     async (error: unknown) => {
       await shutdownAll();
@@ -20,7 +21,7 @@ export function main(run: () => Promise<number | void>): void {
         process.stderr.write(`${bad('✗')} Unexpected error: ${describeError(error)}\n  This is a bug in the workbook; please report it with the command you ran.\n`);
         if (process.env.WORKBOOK_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
       }
-      process.exitCode = 1;
+      process.exit(1);
     },
   );
 }

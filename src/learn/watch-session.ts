@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { Exercise } from '../catalog/catalog.ts';
 import { onShutdown } from '../harness/shutdown.ts';
+import { startSessionBrokers } from './brokers.ts';
 import { renderVerdict } from './report.ts';
 import { ExerciseRunner, type Verdict } from './runner.ts';
 import { accent, bold, dim, ok } from './style.ts';
@@ -37,6 +38,8 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   let lastVerdict: Verdict | undefined;
   let running: Promise<void> | undefined;
   let rerunWanted = false;
+  let brokerLines: string[] = [];
+  let stopBrokers = async (): Promise<void> => {};
   let finished!: () => void;
   const closed = new Promise<void>((resolve) => (finished = resolve));
 
@@ -68,7 +71,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
         } else {
           parts.push('', dim(`Save ${exercise.files.join(', ')} to rerun.`));
         }
-        parts.push('', KEYS + dim(`   [watching: ${watcher?.mode ?? 'starting'}]`));
+        parts.push('', KEYS + dim(`   [watching: ${watcher?.mode ?? 'starting'}]`), ...brokerLines.map((l) => dim(l)));
         screen(parts.join('\n'));
         out(dim(`verdict: ${verdict.kind} in ${verdict.durationMs} ms`));
       } while (rerunWanted);
@@ -96,8 +99,11 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
     watcher?.close();
     input.close();
     if (tty) process.stdin.setRawMode(false);
+    // Stop reading the terminal: an open stdin would keep the process alive after quitting.
+    process.stdin.pause();
     stopWatching();
     await runner.close();
+    await stopBrokers();
     finished();
   };
 
@@ -153,6 +159,9 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
 
   out(accent('pubsub-workbook') + dim(' · learner loop (Ctrl-C or q to quit)'));
   if (workbook.warning) out(workbook.warning);
+  const brokers = await startSessionBrokers();
+  brokerLines = brokers.description;
+  stopBrokers = () => brokers.stop();
   await enter(exercise);
   await closed;
 }

@@ -4,7 +4,7 @@
  * where the file system gives no events or the watcher fails (network drives, some VMs and
  * containers, too many watches), polling instead. Identical content never triggers a rerun.
  */
-import { watch, watchFile, unwatchFile, readFileSync, type FSWatcher } from 'node:fs';
+import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gitBlobId } from '../catalog/starters.ts';
 
@@ -25,27 +25,30 @@ export interface WatchOptions {
 export function watchFiles(files: string[], onChange: (file: string) => void, options: WatchOptions = {}): FileWatcher {
   const fingerprints = new Map(files.map((f) => [f, fingerprint(f)]));
   const timers = new Map<string, NodeJS.Timeout>();
+  const compare = (file: string): void => {
+    const now = fingerprint(file);
+    if (now === undefined || now === fingerprints.get(file)) return;
+    fingerprints.set(file, now);
+    onChange(file);
+  };
   const changed = (file: string): void => {
     // Editors write in bursts (truncate, write, chmod): wait for the burst to settle.
     clearTimeout(timers.get(file));
-    timers.set(
-      file,
-      setTimeout(() => {
-        const now = fingerprint(file);
-        if (now === undefined || now === fingerprints.get(file)) return;
-        fingerprints.set(file, now);
-        onChange(file);
-      }, 60),
-    );
+    timers.set(file, setTimeout(() => compare(file), 60));
   };
 
   let mode: WatchMode = options.poll ? 'polling' : 'events';
   let watchers: FSWatcher[] = [];
   const interval = options.pollIntervalMs ?? 300;
 
+  let poller: NodeJS.Timeout | undefined;
   const startPolling = (): void => {
     mode = 'polling';
-    for (const file of files) watchFile(file, { interval }, () => changed(file));
+    // Reads the content rather than stat(): a save within the same timestamp tick, or on a file
+    // system with coarse mtimes, still counts. The files are small.
+    poller = setInterval(() => {
+      for (const file of files) compare(file);
+    }, interval);
   };
   const fallBack = (reason: string): void => {
     if (mode === 'polling') return;
@@ -78,7 +81,7 @@ export function watchFiles(files: string[], onChange: (file: string) => void, op
     },
     close() {
       for (const w of watchers) w.close();
-      for (const file of files) unwatchFile(file);
+      clearInterval(poller);
       for (const t of timers.values()) clearTimeout(t);
     },
   };

@@ -34,45 +34,33 @@ export async function until(
   }
 }
 
-/** Collects values pushed by a callback and lets a test wait until `count` of them have arrived. */
+/** Collects values pushed by a callback and lets a test wait until enough, or the right one, arrived. */
 export class Inbox<T> {
   readonly items: T[] = [];
-  private waiters: Array<{ count: number; resolve: () => void }> = [];
+  private waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
 
   push = (item: T): void => {
     this.items.push(item);
-    this.waiters = this.waiters.filter((w) => {
-      if (this.items.length < w.count) return true;
-      w.resolve();
-      return false;
-    });
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiting) {
+      if (waiter.ready()) waiter.resolve();
+      else this.waiters.push(waiter);
+    }
   };
 
-  /** Waits until at least `count` items have arrived. */
-  async waitFor(count: number, ms: number, what: string): Promise<T[]> {
-    if (this.items.length < count) {
-      await within(new Promise<void>((resolve) => this.waiters.push({ count, resolve })), ms, what);
-    }
-    return this.items;
+  /** Waits until at least `count` items have arrived; returns everything received so far. */
+  waitFor(count: number, ms: number, what: string): Promise<T[]> {
+    return this.wait(() => this.items.length >= count, ms, what);
   }
 
   /** Waits until an item matching `predicate` has arrived; returns everything received so far. */
-  async waitUntil(predicate: (item: T) => boolean, ms: number, what: string): Promise<T[]> {
-    const start = this.items.length;
-    const seen = (): boolean => this.items.some(predicate);
-    if (!seen()) {
-      await within(
-        new Promise<void>((resolve) => {
-          const check = (): void => {
-            if (seen()) resolve();
-            else this.waiters.push({ count: this.items.length + 1, resolve: check });
-          };
-          this.waiters.push({ count: start + 1, resolve: check });
-        }),
-        ms,
-        what,
-      );
-    }
+  waitUntil(predicate: (item: T) => boolean, ms: number, what: string): Promise<T[]> {
+    return this.wait(() => this.items.some(predicate), ms, what);
+  }
+
+  private async wait(ready: () => boolean, ms: number, what: string): Promise<T[]> {
+    if (!ready()) await within(new Promise<void>((resolve) => this.waiters.push({ ready, resolve })), ms, what);
     return this.items;
   }
 }

@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { clientsNamed, connect, namedUrl, subscriberCount, unique } from '#testing/redis';
+import { Inbox, until, within } from '#testing/wait';
+import { createSubscriber, type ResilientSubscriber } from './resilient-subscriber.ts';
+
+type Delivery = [channel: string, message: string];
+
+interface Setup {
+  subscriber: ResilientSubscriber;
+  inbox: Inbox<Delivery>;
+  name: string;
+  channels: string[];
+}
+
+async function start(cleanup: (fn: () => Promise<void>) => void): Promise<Setup> {
+  const name = unique('resilient');
+  const channels = [unique('news'), unique('alerts')];
+  const inbox = new Inbox<Delivery>();
+  const subscriber = createSubscriber(namedUrl(name), channels, (c, m) => inbox.push([c, m]));
+  cleanup(() => subscriber.close());
+  await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+  return { subscriber, inbox, name, channels };
+}
+
+/** Drops the subscriber's connection the way a failover would, and waits until it is back and subscribed. */
+async function killConnection({ name, channels }: Setup): Promise<void> {
+  const admin = connect();
+  const [before] = await clientsNamed(admin, name);
+  if (!before) throw new Error(`no connection named ${name}: did the subscriber connect with the url it was given?`);
+  await admin.client('KILL', 'ID', before.id);
+  await until(async () => {
+    const now = await clientsNamed(admin, name);
+    return now.some((c) => c.id !== before.id && c.sub === channels.length);
+  }, 'the subscriber reconnecting and subscribing again', 5_000);
+}
+
+describe('a subscriber that survives reconnects', () => {
+  test('receives messages on every channel', async ({ onTestFinished }) => {
+    const setup = await start(onTestFinished);
+    const [news, alerts] = setup.channels as [string, string];
+    const publisher = connect();
+
+    await publisher.publish(news, 'n1');
+    await publisher.publish(alerts, 'a1');
+
+    await setup.inbox.waitFor(2, 2_000, 'both messages arriving');
+    expect(setup.inbox.items).toEqual([
+      [news, 'n1'],
+      [alerts, 'a1'],
+    ]);
+  });
+
+  test('after the connection is killed, each message still arrives exactly once', async ({ onTestFinished }) => {
+    const setup = await start(onTestFinished);
+    const [news] = setup.channels as [string];
+    const publisher = connect();
+
+    await killConnection(setup);
+    await publisher.publish(news, 'after-1');
+    await killConnection(setup);
+    await publisher.publish(news, 'after-2');
+    await publisher.publish(news, 'end');
+
+    await setup.inbox.waitUntil(([, m]) => m === 'end', 2_000, 'the last message arriving');
+    expect(setup.inbox.items.map(([, m]) => m), 'every message once, no duplicates').toEqual(['after-1', 'after-2', 'end']);
+  });
+
+  test('counts its reconnects', async ({ onTestFinished }) => {
+    const setup = await start(onTestFinished);
+    expect(setup.subscriber.reconnects(), 'before any reconnect').toBe(0);
+
+    await killConnection(setup);
+
+    expect(setup.subscriber.reconnects(), 'after one killed connection').toBe(1);
+  });
+
+  test('close() stops for good and leaves no connection behind', async () => {
+    const name = unique('resilient');
+    const channel = unique('news');
+    const subscriber = createSubscriber(namedUrl(name), [channel], () => {});
+    await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+
+    await within(subscriber.close(), 2_000, 'close() resolving');
+
+    const admin = connect();
+    expect(await clientsNamed(admin, name), 'connections left open').toEqual([]);
+    expect(await subscriberCount(admin, channel)).toBe(0);
+  });
+});

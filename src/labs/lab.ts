@@ -1,0 +1,43 @@
+/**
+ * What a lab is: a program that makes a broker behaviour happen and prints what it saw, returning
+ * the same facts as data so that its test can assert they really happened.
+ */
+import { WorkbookError } from '../harness/errors.ts';
+
+export interface LabContext {
+  /** Prints one line of the lab's story. */
+  log(line?: string): void;
+  /** The Redis server to use (embedded, or REDIS_URL). */
+  redisUrl(): string;
+}
+
+export interface Lab<Findings, Options = Record<string, never>> {
+  run(context: LabContext, options?: Partial<Options>): Promise<Findings>;
+}
+
+export function defineLab<Findings, Options = Record<string, never>>(
+  run: (context: LabContext, options: Partial<Options>) => Promise<Findings>,
+): Lab<Findings, Options> {
+  return { run: (context, options = {}) => run(context, options) };
+}
+
+export interface Brokers {
+  redisUrl?: string;
+}
+
+export function labContext(brokers: Brokers, log: (line: string) => void): LabContext {
+  return {
+    log: (line = '') => log(line),
+    redisUrl: () => {
+      if (!brokers.redisUrl) throw new WorkbookError('This lab asked for Redis but its README does not say `broker: redis`.');
+      return brokers.redisUrl;
+    },
+  };
+}
+
+/** Percentile of an ascending-sorted list (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
