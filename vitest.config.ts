@@ -5,6 +5,8 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  * Projects:
  *   unit       – the workbook's own code (src/, scripts/)
  *   kafka-conformance – kafkajs scenarios against the embedded broker and a real Kafka
+ *   docs       – the site's sources (coverage of the guides, front matter, links)
+ *   browser    – the built site in a real Chromium
  *   labs       – each lab's test asserts that what the lab shows really happened
  *   solutions  – every exercise's tests, importing the reference solution (all must pass)
  *   exercises  – every exercise's tests, importing the learner's file (the learner's loop)
@@ -24,6 +26,10 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**'] },
       },
+      // The site's sources: chapter front matter, guide coverage, links (fast, no browser).
+      { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts'], exclude: ['docs/**/*.browser.test.ts', 'docs/.vitepress/cache/**', 'docs/.vitepress/dist/**'] } },
+      // The built site in a real Chromium (needs `npm run docs:build` first; scripts/test.ts does it).
+      { extends: true, test: { name: 'browser', include: ['docs/**/*.browser.test.ts'], testTimeout: 120_000 } },
       // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
       { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },

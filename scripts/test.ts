@@ -4,7 +4,9 @@
  *   2. every exercise's tests against its *starting* version — each exercise must fail.
  * A violation fails the run and names the exercise.
  */
-import { dirname, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { createVitest, startVitest, type TestModule } from 'vitest/node';
 import { loadExercises, type Exercise } from '../src/catalog/catalog.ts';
 import { EXERCISES_DIR, ROOT } from '../src/catalog/paths.ts';
@@ -18,8 +20,15 @@ main(async () => {
   const exercises = loadExercises();
   if (process.env.CI) checkLock(exercises);
 
-  console.log(bold('\n1/2  Unit tests, labs, and every exercise against its reference solution\n'));
-  const first = await startVitest('test', [], { watch: false, root: ROOT, project: ['unit', 'labs', 'solutions'] });
+  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs'];
+  if (existsSync(join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
+    console.log(bold('\n0/2  Building the site (npm run docs:build) for the browser tests\n'));
+    execFileSync('npm', ['run', '-s', 'docs:build'], { cwd: ROOT, stdio: 'inherit' });
+    projects.push('browser');
+  }
+
+  console.log(bold('\n1/2  Unit tests, labs, the site, and every exercise against its reference solution\n'));
+  const first = await startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true });
   const firstFailed = first.state.getCountOfFailedTests() > 0 || first.state.getUnhandledErrors().length > 0 || process.exitCode;
   await first.close();
 

@@ -27,6 +27,10 @@ export interface StartRedisOptions {
   /** Extra redis-server arguments, e.g. ['--client-output-buffer-limit', 'pubsub 1mb 256kb 5']. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Listen on this port instead of a random one (e.g. to restart a server where clients expect it). */
+  port?: number;
+  /** Start a private server even when REDIS_URL is set (labs that must stop and restart their server). */
+  forceEmbedded?: boolean;
 }
 
 const BIND_ATTEMPTS = 3;
@@ -35,11 +39,11 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const external = env.REDIS_URL?.trim();
-  if (external) {
+  if (external && !options.forceEmbedded) {
     await assertReachable(external);
     return { url: external, embedded: false, stop: async () => {} };
   }
-  return startEmbedded(findSystemBinary(env), options.args ?? [], log);
+  return startEmbedded(findSystemBinary(env), options.args ?? [], log, options.port);
 }
 
 /** redis-server from REDISMS_SYSTEM_BINARY or PATH; undefined means "let redis-memory-server build one". */
@@ -74,13 +78,14 @@ async function startEmbedded(
   systemBinary: string | undefined,
   args: string[],
   log: (line: string) => void,
+  port?: number,
 ): Promise<RedisServer> {
   const stopProgress = systemBinary ? () => {} : announceBuild(log);
   let lastError: unknown;
   try {
     for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
       const server = new RedisMemoryServer({
-        instance: { ip: '127.0.0.1', args },
+        instance: { ip: '127.0.0.1', args, ...(port ? { port } : {}) },
         binary: systemBinary ? { systemBinary } : {},
       });
       try {
@@ -90,11 +95,14 @@ async function startEmbedded(
         lastError = error;
         await server.stop().catch(() => {});
         // get-port picked a free port that someone else bound before redis-server did: try another.
-        if (!/already in use/i.test(describeError(error))) break;
+        if (port || !/already in use/i.test(describeError(error))) break;
       }
     }
   } finally {
     stopProgress();
+  }
+  if (port && /already in use/i.test(describeError(lastError))) {
+    throw new WorkbookError(`Port ${port} is in use: stop what is using it, or let the workbook pick a free port.`);
   }
   throw new WorkbookError(
     systemBinary

@@ -24,6 +24,8 @@ import {
 
 export interface WatchSessionOptions {
   poll?: boolean;
+  /** Extra lines shown under the keys, e.g. where the site is served. */
+  banner?: string[];
   out?: (text: string) => void;
 }
 
@@ -160,7 +162,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   out(accent('pubsub-workbook') + dim(' · learner loop (Ctrl-C or q to quit)'));
   if (workbook.warning) out(workbook.warning);
   const brokers = await startSessionBrokers();
-  brokerLines = brokers.description;
+  brokerLines = [...(options.banner ?? []), ...brokers.description];
   stopBrokers = () => brokers.stop();
   await enter(exercise);
   await closed;
