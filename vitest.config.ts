@@ -33,9 +33,9 @@ export default defineConfig({
       // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
       { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
-      { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests } },
-      { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests } },
-      { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests } },
+      { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, provide: { exerciseTarget: 'solutions' } } },
+      { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, provide: { exerciseTarget: 'exercises' } } },
+      { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, provide: { exerciseTarget: 'starters' } } },
     ],
   },
 });

@@ -32,6 +32,8 @@ const exerciseSchema = z.strictObject({
   guide: z.string().min(1),
   broker: z.enum(BROKERS),
   difficulty: z.enum(['easy', 'medium', 'hard']),
+  /** `review`: the learner is handed code in the spirit of the guides with one of their real mistakes to find and fix. */
+  kind: z.enum(['build', 'review']).default('build'),
   files: z.array(z.string().regex(/^[\w.-]+\.ts$/, 'a file name in the exercise folder')).min(1),
   hints: z.array(z.string().min(1)).min(1),
 });

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, test } from 'vitest';
@@ -34,6 +37,27 @@ describe('startRedis', () => {
     expect(alive(pid), 'redis-server is gone once stop() resolves').toBe(false);
   });
 
+  test('restart() brings up a new, empty server on the same address, and a client reconnects to it', async () => {
+    const redis = await startRedis({ env: noUrl });
+    const client = new Redis(redis.url);
+    client.on('error', () => {});
+    try {
+      await client.set('survives', 'no');
+      const firstPid = redis.pid;
+      const reconnected = new Promise<void>((resolve) => client.once('close', () => client.once('ready', () => resolve())));
+
+      await redis.restart();
+
+      expect(redis.pid, 'a new process').not.toBe(firstPid);
+      expect(alive(firstPid as number), 'the old process is gone').toBe(false);
+      await within(reconnected, 10_000, 'the client reconnecting to the restarted server');
+      expect(await client.get('survives'), 'nothing is kept: the embedded server saves nothing').toBeNull();
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  });
+
   test('uses the server in REDIS_URL instead, and never stops it', async () => {
     const own = await startRedis({ env: noUrl });
     try {
@@ -57,6 +81,36 @@ describe('startRedis', () => {
 
   test('a wrong REDISMS_SYSTEM_BINARY is reported, not ignored', () => {
     expect(() => findSystemBinary({ REDISMS_SYSTEM_BINARY: '/nowhere/redis-server' })).toThrow(/is not an executable redis-server/);
+  });
+
+  test('with no redis-server anywhere, says it will build one, then fails in one clear line when it cannot', async () => {
+    const lines: string[] = [];
+    const downloads = mkdtempSync(join(tmpdir(), 'redisms-'));
+    try {
+      const error = await startRedis({
+        // No redis-server on this PATH, and a download mirror that refuses connections: what an
+        // offline machine without Redis looks like.
+        env: { PATH: '/nonexistent', REDISMS_DOWNLOAD_MIRROR: 'http://127.0.0.1:1', REDISMS_DOWNLOAD_DIR: downloads },
+        log: (line) => lines.push(line),
+      }).catch((e: unknown) => e);
+      expect(lines[0], 'the learner is told a build is starting').toMatch(/^No redis-server found on PATH: redis-memory-server is downloading and compiling one/);
+      expect(error).toBeInstanceOf(WorkbookError);
+      expect((error as Error).message).toMatch(/^No redis-server on this machine and building one failed .*apt-get install redis-server.*REDIS_URL/);
+    } finally {
+      rmSync(downloads, { recursive: true, force: true });
+    }
+  });
+
+  test('a port in use is one clear line', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const error = await startRedis({ env: noUrl, port }).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(`Port ${port} is in use: stop what is using it, or let the workbook pick a free port.`);
+    } finally {
+      blocker.close();
+    }
   });
 
   test('finds redis-server on PATH', () => {

@@ -16,9 +16,14 @@ export interface RedisServer {
   url: string;
   /** True when this process started the server (and will stop it). */
   embedded: boolean;
-  /** PID of the embedded redis-server, if any. */
+  /** PID of the embedded redis-server, if any (it changes on restart). */
   pid?: number;
   stop(): Promise<void>;
+  /**
+   * Stops the server and starts a new, empty one on the same address, as a crash or a deploy would:
+   * clients see their connection drop and can reconnect. Embedded servers only.
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartRedisOptions {
@@ -41,7 +46,14 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const external = env.REDIS_URL?.trim();
   if (external && !options.forceEmbedded) {
     await assertReachable(external);
-    return { url: external, embedded: false, stop: async () => {} };
+    return {
+      url: external,
+      embedded: false,
+      stop: async () => {},
+      restart: async () => {
+        throw new WorkbookError('The workbook cannot restart the server in REDIS_URL: restart it yourself, or unset REDIS_URL.');
+      },
+    };
   }
   return startEmbedded(findSystemBinary(env), options.args ?? [], log, options.port);
 }
@@ -90,7 +102,13 @@ async function startEmbedded(
       });
       try {
         await server.start();
-        return track(server);
+        const started = track(server);
+        // redis-memory-server quietly takes another port when the one asked for is busy.
+        if (port && new URL(started.url).port !== String(port)) {
+          await started.stop();
+          throw new Error(`Port ${port} already in use`);
+        }
+        return started;
       } catch (error) {
         lastError = error;
         await server.stop().catch(() => {});
@@ -114,7 +132,6 @@ async function startEmbedded(
 function track(server: RedisMemoryServer): RedisServer {
   const info = server.getInstanceInfo();
   if (!info) throw new WorkbookError('redis-server started but reported no address; rerun, or set REDIS_URL.');
-  const pid = info.instance.getPid();
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -122,13 +139,28 @@ function track(server: RedisMemoryServer): RedisServer {
     unregister();
     await server.stop();
   };
+  const handle: RedisServer = {
+    url: `redis://${info.ip}:${info.port}`,
+    embedded: true,
+    pid: info.instance.getPid(),
+    stop,
+    async restart() {
+      if (stopped) throw new WorkbookError('This Redis server was stopped; start a new one instead of restarting it.');
+      // redis-memory-server starts the next instance on the previous one's port.
+      await server.stop();
+      await server.start();
+      const next = server.getInstanceInfo();
+      if (!next || next.port !== info.port) throw new WorkbookError(`Redis could not restart on port ${info.port}; start a new server instead.`);
+      handle.pid = next.instance.getPid();
+    },
+  };
   const unregister = onShutdown({
     stop,
     stopSync: () => {
-      if (pid !== undefined && !stopped) process.kill(pid, 'SIGKILL');
+      if (handle.pid !== undefined && !stopped) process.kill(handle.pid, 'SIGKILL');
     },
   });
-  return { url: `redis://${info.ip}:${info.port}`, embedded: true, pid, stop };
+  return handle;
 }
 
 function announceBuild(log: (line: string) => void): () => void {

@@ -9,6 +9,8 @@ export interface LabContext {
   log(line?: string): void;
   /** The Redis server to use (embedded, or REDIS_URL). */
   redisUrl(): string;
+  /** The Kafka brokers to use (embedded, or KAFKA_BROKERS), as 'host:port'. */
+  kafkaBrokers(): string[];
 }
 
 export interface Lab<Findings, Options = Record<string, never>> {
@@ -23,6 +25,7 @@ export function defineLab<Findings, Options = Record<string, never>>(
 
 export interface Brokers {
   redisUrl?: string;
+  kafkaBrokers?: string[];
 }
 
 export function labContext(brokers: Brokers, log: (line: string) => void): LabContext {
@@ -31,6 +34,10 @@ export function labContext(brokers: Brokers, log: (line: string) => void): LabCo
     redisUrl: () => {
       if (!brokers.redisUrl) throw new WorkbookError('This lab asked for Redis but its README does not say `broker: redis`.');
       return brokers.redisUrl;
+    },
+    kafkaBrokers: () => {
+      if (!brokers.kafkaBrokers) throw new WorkbookError('This lab asked for Kafka but its README does not say `broker: kafka`.');
+      return brokers.kafkaBrokers;
     },
   };
 }

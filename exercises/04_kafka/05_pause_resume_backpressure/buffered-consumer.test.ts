@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { createTopic, kafkaClient, uniqueName } from '#testing/kafka';
+import { Inbox, until } from '#testing/wait';
+import { startBufferedConsumer } from './buffered-consumer.ts';
+
+const TOTAL = 200;
+const HIGH = 40;
+const LOW = 10;
+const CONCURRENCY = 3;
+/**
+ * Small fetches (a few record batches each), so the buffer grows in steps we can bound; and a short
+ * fetch wait, because kafkajs idles for maxWaitTimeInMs (5 s by default) while everything is paused.
+ */
+const SMALL_FETCHES = { maxBytesPerPartition: 1024, maxBytes: 1024, maxWaitTimeInMs: 100 };
+/** One fetch can overshoot the high watermark by at most what it carries. */
+const ONE_FETCH = 40;
+
+async function topicWithMessages(): Promise<string> {
+  const topic = uniqueName('backlog');
+  await createTopic(topic, 1);
+  const producer = kafkaClient().producer();
+  await producer.connect();
+  // Many small sends: records batches of 10, as a steady producer would leave them.
+  for (let start = 0; start < TOTAL; start += 10) {
+    await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${start + i}` })) });
+  }
+  await producer.disconnect();
+  return topic;
+}
+
+describe('a buffered consumer with pause/resume backpressure', () => {
+  test('pauses at the high watermark, resumes when drained, and handles everything once, in order', async () => {
+    const topic = await topicWithMessages();
+    const started = new Inbox<string>();
+    let running = 0;
+    let maxRunning = 0;
+    let open = false;
+    const waiting: Array<() => void> = [];
+    const gate = (): Promise<void> => (open ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve)));
+
+    const consumer = await startBufferedConsumer(kafkaClient(), {
+      groupId: uniqueName('buffered'),
+      topic,
+      concurrency: CONCURRENCY,
+      highWatermark: HIGH,
+      lowWatermark: LOW,
+      consumerConfig: SMALL_FETCHES,
+      handle: async (value) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        started.push(value);
+        await gate();
+        running--;
+      },
+    });
+    try {
+      // Work is held back: the queue must fill up to the high watermark and the consumer pause.
+      await until(() => consumer.stats().pauses >= 1, 'the consumer pausing once its queue reached the high watermark', 8_000);
+      const whilePaused = consumer.stats();
+      expect(whilePaused.buffered, 'messages waiting when it paused').toBeGreaterThanOrEqual(HIGH);
+      expect(whilePaused.buffered, 'one fetch at most may overshoot the high watermark').toBeLessThanOrEqual(HIGH + ONE_FETCH);
+      expect(maxRunning, `handlers running at once (concurrency ${CONCURRENCY})`).toBe(CONCURRENCY);
+
+      open = true;
+      for (const release of waiting.splice(0)) release();
+      await started.waitFor(TOTAL, 15_000, `all ${TOTAL} messages being handled after the work was released`);
+      await until(() => consumer.stats().handled === TOTAL, 'every handler finishing', 5_000);
+
+      const final = consumer.stats();
+      expect(final.resumes, 'it resumed fetching after draining').toBeGreaterThanOrEqual(1);
+      expect(final.maxBuffered, 'the queue never grew past the high watermark plus one fetch').toBeLessThanOrEqual(HIGH + ONE_FETCH);
+      expect(maxRunning, 'never more handlers at once than the concurrency').toBe(CONCURRENCY);
+      expect(started.items, 'each message handled once, started in partition order').toEqual(Array.from({ length: TOTAL }, (_, i) => `m${i}`));
+    } finally {
+      open = true;
+      for (const release of waiting.splice(0)) release();
+      await consumer.stop();
+    }
+  }, 40_000);
+});

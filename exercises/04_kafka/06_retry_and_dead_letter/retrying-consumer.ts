@@ -1,0 +1,34 @@
+import type { ConsumerConfig, Kafka } from 'kafkajs';
+
+export interface RetryingConsumerOptions {
+  groupId: string;
+  topic: string;
+  retryTopic: string;
+  deadLetterTopic: string;
+  /** Attempts in total, the first one included. */
+  maxAttempts: number;
+  handle: (value: string) => Promise<void>;
+  consumerConfig?: Partial<ConsumerConfig>;
+}
+
+export interface RetryingConsumer {
+  stop(): Promise<void>;
+}
+
+export async function startRetryingConsumer(kafka: Kafka, options: RetryingConsumerOptions): Promise<RetryingConsumer> {
+  const consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      try {
+        await options.handle(message.value?.toString() ?? '');
+      } catch (error) {
+        // TODO: "throw to trigger retry/DLQ": kafkajs retries this same message forever and the
+        // partition is stuck behind it. Send failures to the retry topic or the dead-letter topic.
+        throw error;
+      }
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}

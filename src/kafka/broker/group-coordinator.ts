@@ -1,0 +1,147 @@
+/**
+ * Every consumer group in the cluster and their committed offsets. Which broker answers for a group
+ * is decided by the request handlers (NOT_COORDINATOR); this keeps the state they share.
+ */
+import { ErrorCode } from './protocol/error-codes.ts';
+import { Group, type GroupSettings, type GroupSummary, type JoinRequest, type JoinResult, type SyncResult } from './group.ts';
+
+export interface CoordinatorSettings extends GroupSettings {
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+}
+
+export interface CommittedOffset {
+  offset: number;
+  metadata: string;
+}
+
+export interface OffsetCommitEntry {
+  topic: string;
+  partition: number;
+  offset: number;
+  metadata: string | null;
+}
+
+/** offset.metadata.max.bytes */
+const MAX_OFFSET_METADATA_BYTES = 4096;
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  private readonly offsets = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+
+  constructor(private readonly settings: CoordinatorSettings) {}
+
+  join(groupId: string, request: JoinRequest): JoinResult | Promise<JoinResult> {
+    const fail = (errorCode: ErrorCode): JoinResult => ({ errorCode, generationId: -1, protocolName: '', leaderId: '', memberId: request.memberId, members: [] });
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const { minSessionTimeoutMs, maxSessionTimeoutMs } = this.settings;
+    if (request.sessionTimeoutMs < minSessionTimeoutMs || request.sessionTimeoutMs > maxSessionTimeoutMs) return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
+    let group = this.groups.get(groupId);
+    if (!group) {
+      // Only a member without an id may bring a group into existence.
+      if (request.memberId !== '') return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      group = this.createGroup(groupId);
+    }
+    return group.join(request);
+  }
+
+  sync(groupId: string, memberId: string, generationId: number, assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>): SyncResult | Promise<SyncResult> {
+    const group = this.groups.get(groupId);
+    if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
+    return group.sync(memberId, generationId, assignments);
+  }
+
+  heartbeat(groupId: string, memberId: string, generationId: number): ErrorCode {
+    return this.groups.get(groupId)?.heartbeat(memberId, generationId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  /** One error per leaving member (all UNKNOWN_MEMBER_ID if the group does not exist, as in Kafka). */
+  leave(groupId: string, memberIds: readonly string[]): ErrorCode[] {
+    const group = this.groups.get(groupId);
+    if (!group) return memberIds.map(() => ErrorCode.UNKNOWN_MEMBER_ID);
+    return group.leave(memberIds);
+  }
+
+  /** One error for the whole commit, or one per entry (UNKNOWN_TOPIC_OR_PARTITION, metadata too large). */
+  commit(
+    groupId: string,
+    memberId: string,
+    generationId: number,
+    entries: readonly OffsetCommitEntry[],
+    partitionExists: (topic: string, partition: number) => boolean,
+  ): ErrorCode | ErrorCode[] {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    let group = this.groups.get(groupId);
+    if (!group) {
+      // Generation -1 is a commit from outside group management (e.g. admin.setOffsets).
+      if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      group = this.createGroup(groupId);
+    }
+    const errorCode = group.validateCommit(memberId, generationId);
+    if (errorCode !== ErrorCode.NONE) return errorCode;
+    const committed = this.committedFor(groupId);
+    return entries.map(({ topic, partition, offset, metadata }) => {
+      if (!partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (metadata !== null && Buffer.byteLength(metadata) > MAX_OFFSET_METADATA_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      let partitions = committed.get(topic);
+      if (!partitions) committed.set(topic, (partitions = new Map()));
+      partitions.set(partition, { offset, metadata: metadata ?? '' });
+      return ErrorCode.NONE;
+    });
+  }
+
+  /** Committed offsets of the given partitions (-1 where none), or of every partition with a commit. */
+  fetchOffsets(groupId: string, topics: ReadonlyArray<{ topic: string; partitions: number[] }> | null): Array<{ topic: string; partitions: Array<{ partition: number } & CommittedOffset> }> {
+    const committed = this.offsets.get(groupId);
+    if (topics === null) {
+      return [...(committed ?? new Map<string, Map<number, CommittedOffset>>())].map(([topic, partitions]) => ({
+        topic,
+        partitions: [...partitions].map(([partition, c]) => ({ partition, ...c })),
+      }));
+    }
+    return topics.map(({ topic, partitions }) => ({
+      topic,
+      partitions: partitions.map((partition) => ({ partition, ...(committed?.get(topic)?.get(partition) ?? { offset: -1, metadata: '' }) })),
+    }));
+  }
+
+  describe(groupId: string): GroupSummary {
+    return this.groups.get(groupId)?.summary() ?? { state: 'Dead', protocolType: '', protocolName: '', members: [] };
+  }
+
+  list(): Array<{ groupId: string; protocolType: string; state: string }> {
+    return [...this.groups.values()].map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }));
+  }
+
+  delete(groupId: string): ErrorCode {
+    const group = this.groups.get(groupId);
+    if (!group) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group.memberCount > 0) return ErrorCode.NON_EMPTY_GROUP;
+    group.close();
+    this.groups.delete(groupId);
+    this.offsets.delete(groupId);
+    return ErrorCode.NONE;
+  }
+
+  /** A deleted topic takes its committed offsets with it, as in Kafka. */
+  forgetTopic(topic: string): void {
+    for (const committed of this.offsets.values()) committed.delete(topic);
+  }
+
+  close(): void {
+    for (const group of this.groups.values()) group.close();
+    this.groups.clear();
+  }
+
+  private createGroup(groupId: string): Group {
+    const group = new Group(groupId, this.settings);
+    this.groups.set(groupId, group);
+    return group;
+  }
+
+  private committedFor(groupId: string): Map<string, Map<number, CommittedOffset>> {
+    let committed = this.offsets.get(groupId);
+    if (!committed) this.offsets.set(groupId, (committed = new Map()));
+    return committed;
+  }
+}

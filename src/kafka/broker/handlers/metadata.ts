@@ -1,0 +1,51 @@
+import { topicNameProblem, type Topic } from '../cluster.ts';
+import type { Handler, RequestContext } from '../context.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
+
+interface TopicAnswer {
+  name: string;
+  errorCode: ErrorCode;
+  topic?: Topic;
+}
+
+export const handleMetadata: Handler = (body, context) => {
+  const version = context.apiVersion;
+  // v0: an empty list means every topic; v1+: null means every topic, empty means none.
+  const requested = version === 0 ? body.stringArray() : body.nullableArray(2, (r) => r.string());
+  const allowAutoCreate = version >= 4 ? body.bool() : true;
+  body.end();
+  const { cluster } = context;
+  const everyTopic = requested === null || (version === 0 && requested.length === 0);
+  const topics: TopicAnswer[] = everyTopic
+    ? [...cluster.topics.values()].map((topic) => ({ name: topic.name, errorCode: ErrorCode.NONE, topic }))
+    : [...new Set(requested)].map((name) => lookUp(context, name, allowAutoCreate));
+  return (w) => {
+    if (version >= 3) w.int32(0);
+    w.array(cluster.nodes, (w, node) => {
+      w.int32(node.nodeId).string(node.host).int32(node.port);
+      if (version >= 1) w.nullableString(null);
+    });
+    if (version >= 2) w.nullableString(cluster.clusterId);
+    if (version >= 1) w.int32(cluster.controllerId);
+    w.array(topics, (w, answer) => {
+      w.int16(answer.errorCode).string(answer.name);
+      if (version >= 1) w.bool(false);
+      w.array(answer.topic?.partitions ?? [], (w, log) => {
+        // In-process brokers share every log, so all replicas are always in sync.
+        w.int16(ErrorCode.NONE).int32(log.partition).int32(log.leader).int32Array(log.replicas).int32Array(log.replicas);
+        if (version >= 5) w.int32Array([]);
+      });
+    });
+  };
+};
+
+function lookUp({ cluster }: RequestContext, name: string, allowAutoCreate: boolean): TopicAnswer {
+  const existing = cluster.topics.get(name);
+  if (existing) return { name, errorCode: ErrorCode.NONE, topic: existing };
+  if (topicNameProblem(name)) return { name, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION };
+  if (!allowAutoCreate || !cluster.settings.autoCreateTopics) return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+  // Like KRaft brokers, the request that triggers the creation is told the topic is not there yet;
+  // the next one (kafkajs retries) finds it.
+  const created = cluster.autoCreateTopic(name);
+  return { name, errorCode: created.errorCode === ErrorCode.NONE ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : created.errorCode };
+}

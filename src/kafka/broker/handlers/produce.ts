@@ -1,0 +1,50 @@
+import type { Handler, RequestContext } from '../context.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
+import { parseProducedBatch } from '../record-batch.ts';
+import { ledHere } from './routing.ts';
+
+interface PartitionAnswer {
+  index: number;
+  errorCode: ErrorCode;
+  baseOffset: number;
+  logStartOffset: number;
+}
+
+export const handleProduce: Handler = (body, context) => {
+  const version = context.apiVersion;
+  body.nullableString(); // transactional id: transactional batches are refused per partition below
+  const acks = body.int16();
+  body.int32(); // timeout: appends complete at once, there are no followers to wait for
+  const topics = body.array(6, (r) => ({
+    name: r.string(),
+    partitions: r.array(8, (r) => ({ index: r.int32(), records: r.nullableBytes() })),
+  }));
+  body.end();
+  const now = Date.now();
+  const answers = topics.map((topic) => ({
+    name: topic.name,
+    partitions: topic.partitions.map((p) => append(context, topic.name, p.index, p.records, acks, now)),
+  }));
+  if (acks === 0) return null;
+  return (w) => {
+    w.array(answers, (w, topic) => {
+      w.string(topic.name).array(topic.partitions, (w, p) => {
+        w.int32(p.index).int16(p.errorCode).int64(p.baseOffset).int64(-1); // log append time: CreateTime topics only
+        if (version >= 5) w.int64(p.logStartOffset);
+      });
+    });
+    w.int32(0);
+  };
+};
+
+function append(context: RequestContext, topic: string, index: number, records: Buffer | null, acks: number, now: number): PartitionAnswer {
+  const fail = (errorCode: ErrorCode): PartitionAnswer => ({ index, errorCode, baseOffset: -1, logStartOffset: -1 });
+  if (acks !== -1 && acks !== 0 && acks !== 1) return fail(ErrorCode.INVALID_REQUIRED_ACKS);
+  const log = ledHere(context, topic, index);
+  if (typeof log === 'number') return fail(log);
+  const parsed = parseProducedBatch(records, { allowZstd: context.apiVersion >= 7, maxBatchBytes: log.config.maxMessageBytes });
+  if (!parsed.ok) return fail(parsed.errorCode);
+  const result = log.append(parsed.batch, now);
+  if (result.errorCode !== ErrorCode.NONE) return fail(result.errorCode);
+  return { index, errorCode: ErrorCode.NONE, baseOffset: result.baseOffset, logStartOffset: log.logStartOffset };
+}
