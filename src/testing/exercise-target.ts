@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import type { Plugin } from 'vite';
+import type { Plugin } from 'vitest/config';
 import { EXERCISES_DIR, ROOT, SOLUTIONS_DIR, displayPath, isInside } from '../catalog/paths.ts';
 import { gitBlobId, readLock, starterByKey } from '../catalog/starters.ts';
 
