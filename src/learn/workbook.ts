@@ -140,7 +140,8 @@ export function renderList(workbook: Workbook): string {
     for (const exercise of track.exercises) {
       const mark = workbook.isDone(exercise) ? ok('✓ done   ') : dim('· pending');
       const pointer = exercise === current ? accent('  ← current') : '';
-      lines.push(`  ${mark}  ${exercise.name.padEnd(width)}  ${exercise.title} ${dim(`[${exercise.difficulty}]`)}${pointer}`);
+      const tags = exercise.kind === 'review' ? `${exercise.difficulty} · review the guide's code` : exercise.difficulty;
+      lines.push(`  ${mark}  ${exercise.name.padEnd(width)}  ${exercise.title} ${dim(`[${tags}]`)}${pointer}`);
     }
   }
   lines.push('', `${workbook.doneCount()} of ${workbook.exercises.length} exercises done.`);
@@ -151,8 +152,8 @@ export function renderHeader(workbook: Workbook, exercise: Exercise): string {
   const { track, index, of } = workbook.position(exercise);
   return [
     dim(`${track.title} · exercise ${index} of ${of} · ${workbook.doneCount()}/${workbook.exercises.length} done overall`),
-    `${bold(exercise.title)} ${dim(`[${exercise.difficulty} · needs ${exercise.broker}]`)}`,
-    dim(`exercises/${exercise.id}/`),
+    `${bold(exercise.title)} ${dim(`[${exercise.difficulty} · needs ${exercise.broker}${exercise.kind === 'review' ? " · review the guide's code" : ''}]`)}`,
+    dim(`exercises/${exercise.id}/ · from ${exercise.guide}`),
   ].join('\n');
 }
 
