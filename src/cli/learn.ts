@@ -103,7 +103,7 @@ main(async () => {
       const brokers = await startSessionBrokers();
       const runner = new ExerciseRunner('exercises');
       try {
-        const { failed, verdict } = await verifyAll(workbook, runner, (exercise, v) => console.log(renderVerifyLine(exercise, v)));
+        const { failed, verdict } = await verifyAll(workbook, runner, (exercise, v) => console.log(renderVerifyLine(exercise, v)), (exercise) => brokers.ensure(exercise.broker));
         if (failed && verdict) {
           console.log(`\n${renderHeader(workbook, failed)}\n\n${renderVerdict(failed, verdict)}\n\n${failed.id} is now the current exercise: run ${accent('npm run learn')} to work on it.`);
           return 1;

@@ -11,6 +11,8 @@ export interface LabContext {
   redisUrl(): string;
   /** The Kafka brokers to use (embedded, or KAFKA_BROKERS), as 'host:port'. */
   kafkaBrokers(): string[];
+  /** The SNS/SQS/S3 emulator's endpoint (embedded moto, or AWS_ENDPOINT_URL). */
+  snsEndpoint(): string;
 }
 
 export interface Lab<Findings, Options = Record<string, never>> {
@@ -26,6 +28,7 @@ export function defineLab<Findings, Options = Record<string, never>>(
 export interface Brokers {
   redisUrl?: string;
   kafkaBrokers?: string[];
+  snsEndpoint?: string;
 }
 
 export function labContext(brokers: Brokers, log: (line: string) => void): LabContext {
@@ -38,6 +41,10 @@ export function labContext(brokers: Brokers, log: (line: string) => void): LabCo
     kafkaBrokers: () => {
       if (!brokers.kafkaBrokers) throw new WorkbookError('This lab asked for Kafka but its README does not say `broker: kafka`.');
       return brokers.kafkaBrokers;
+    },
+    snsEndpoint: () => {
+      if (!brokers.snsEndpoint) throw new WorkbookError('This lab asked for SNS but its README does not say `broker: sns`.');
+      return brokers.snsEndpoint;
     },
   };
 }

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { Exercise } from '../catalog/catalog.ts';
 import { onShutdown } from '../harness/shutdown.ts';
-import { startSessionBrokers } from './brokers.ts';
+import { startSessionBrokers, type SessionBrokers } from './brokers.ts';
 import { renderVerdict } from './report.ts';
 import { ExerciseRunner, type Verdict } from './runner.ts';
 import { accent, bold, dim, ok } from './style.ts';
@@ -41,7 +41,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   let running: Promise<void> | undefined;
   let rerunWanted = false;
   let brokerLines: string[] = [];
-  let stopBrokers = async (): Promise<void> => {};
+  let brokers: SessionBrokers | undefined;
   let finished!: () => void;
   const closed = new Promise<void>((resolve) => (finished = resolve));
 
@@ -61,6 +61,9 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
       do {
         rerunWanted = false;
         out(dim(`${reason}: running the tests...`));
+        const unavailable = await brokers?.ensure(exercise.broker);
+        if (unavailable) out(unavailable);
+        brokerLines = [...(options.banner ?? []), ...(brokers?.description ?? [])];
         const verdict = await runner.run(exercise);
         lastVerdict = verdict;
         const justDone = workbook.record(exercise, verdict);
@@ -105,7 +108,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
     process.stdin.pause();
     stopWatching();
     await runner.close();
-    await stopBrokers();
+    await brokers?.stop();
     finished();
   };
 
@@ -161,9 +164,8 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
 
   out(accent('pubsub-workbook') + dim(' · learner loop (Ctrl-C or q to quit)'));
   if (workbook.warning) out(workbook.warning);
-  const brokers = await startSessionBrokers();
+  brokers = await startSessionBrokers();
   brokerLines = [...(options.banner ?? []), ...brokers.description];
-  stopBrokers = () => brokers.stop();
   await enter(exercise);
   await closed;
 }

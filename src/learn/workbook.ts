@@ -196,8 +196,10 @@ export async function verifyAll(
   workbook: Workbook,
   runner: ExerciseRunner,
   onResult: (exercise: Exercise, verdict: Verdict) => void,
+  beforeEach: (exercise: Exercise) => Promise<unknown> = async () => {},
 ): Promise<{ failed?: Exercise; verdict?: Verdict }> {
   for (const exercise of workbook.exercises) {
+    await beforeEach(exercise);
     const verdict = await runner.run(exercise);
     workbook.record(exercise, verdict);
     onResult(exercise, verdict);

@@ -1,10 +1,12 @@
 /**
  * Vitest global setup: one Redis server and one Kafka cluster for the whole run (embedded unless
- * REDIS_URL / KAFKA_BROKERS are set), handed to test files through `inject()`.
+ * REDIS_URL / KAFKA_BROKERS are set), and for the projects that run every SNS test, one SNS/SQS/S3
+ * emulator; all handed to test files through `inject()`.
  */
 import type { TestProject } from 'vitest/node';
 import { startKafka } from '../harness/kafka.ts';
 import { startRedis } from '../harness/redis.ts';
+import { startSns, type SnsServer } from '../harness/sns.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,11 +15,24 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * Projects that run all the SNS exercises and labs. The learner's loop (project `exercises`) starts
+ * the emulator only when an SNS exercise comes up (src/learn/brokers.ts); single test files
+ * without a shared one start their own (src/testing/sns.ts).
+ */
+const SNS_PROJECTS = new Set(['solutions', 'starters', 'labs']);
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [redis, kafka] = await Promise.all([startRedis(), startKafka()]);
+  const [redis, kafka, sns] = await Promise.all([
+    startRedis(),
+    startKafka(),
+    // Allowed to fail (moto not installed): then only the SNS tests fail, each saying how to install it.
+    SNS_PROJECTS.has(project.name) ? startSns().catch((): SnsServer | undefined => undefined) : undefined,
+  ]);
   project.provide('redisUrl', redis.url);
   project.provide('kafkaBrokers', kafka.brokers);
+  if (sns) project.provide('snsEndpoint', sns.endpoint);
   return async () => {
-    await Promise.all([redis.stop(), kafka.stop()]);
+    await Promise.all([redis.stop(), kafka.stop(), sns?.stop()]);
   };
 }

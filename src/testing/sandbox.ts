@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ROOT } from '../catalog/paths.ts';
 import { within } from './wait.ts';
 
-const COPIED = ['package.json', 'tsconfig.json', 'vitest.config.ts', 'src', 'exercises', 'solutions', 'labs', 'scripts'];
+const COPIED = ['package.json', 'tsconfig.json', 'vitest.config.ts', 'src', 'exercises', 'solutions', 'labs', 'scripts', 'deck'];
 
 export interface Sandbox {
   root: string;

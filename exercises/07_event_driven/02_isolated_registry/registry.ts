@@ -1,0 +1,69 @@
+export interface DomainEvent {
+  eventId: string;
+  type: string;
+  payload: unknown;
+}
+
+export type EventHandler = (event: DomainEvent) => Promise<void>;
+
+export interface HandlerFailure {
+  handler: string;
+  error: unknown;
+}
+
+export interface HandleReport {
+  /** The handlers that finished, in the order they were registered. */
+  succeeded: string[];
+  /** The handlers that threw, rejected or ran out of time, in the order they were registered. */
+  failed: HandlerFailure[];
+}
+
+export interface HandleOptions {
+  /** Run only these handlers (by name): a retry of the ones that failed. */
+  only?: readonly string[];
+}
+
+export interface RegistryOptions {
+  /** How long a handler may take before it counts as failed (default 5000 ms). */
+  timeoutMs?: number;
+}
+
+export interface HandlerRegistry {
+  /** Registers a named handler for one event type; names are unique per type. */
+  register(type: string, name: string, handler: EventHandler): void;
+  /** Runs the event's handlers and resolves, once every one of them is done, with what happened. */
+  handle(event: DomainEvent, options?: HandleOptions): Promise<HandleReport>;
+}
+
+interface Registration {
+  name: string;
+  handler: EventHandler;
+}
+
+// The guide's EventHandlerRegistry, in our words.
+export function createRegistry(options: RegistryOptions = {}): HandlerRegistry {
+  void options;
+  const handlers = new Map<string, Registration[]>();
+
+  return {
+    register(type, name, handler) {
+      handlers.set(type, [...(handlers.get(type) ?? []), { name, handler }]);
+    },
+
+    async handle(event, handleOptions = {}) {
+      void handleOptions;
+      const registrations = handlers.get(event.type) ?? [];
+      // TODO: review this against the statement. What does the consumer loop that called handle()
+      // learn when one handler fails, when does it learn it, and what happens on its retry?
+      await Promise.all(
+        registrations.map(({ handler }) =>
+          handler(event).catch((error: unknown) => {
+            console.error(`Handler error for ${event.type}:`, error);
+            throw error;
+          }),
+        ),
+      );
+      return { succeeded: registrations.map((r) => r.name), failed: [] };
+    },
+  };
+}
