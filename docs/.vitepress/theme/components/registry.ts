@@ -1,0 +1,19 @@
+/** The components pages use by name (in Markdown: `<ChapterPractice chapter="kafka" />`). */
+import type { Component } from 'vue';
+import { ExerciseIndex, LabIndex } from './catalog-lists.ts';
+import { ChapterPractice } from './chapter-practice.ts';
+import { CoverageTable } from './coverage-table.ts';
+import { DoneMark, ExerciseStatus } from './exercise-status.ts';
+import { LearningPath } from './learning-path.ts';
+import { MermaidDiagram } from './mermaid-diagram.ts';
+
+export const PAGE_COMPONENTS: Record<string, Component> = {
+  ChapterPractice,
+  CoverageTable,
+  DoneMark,
+  ExerciseIndex,
+  ExerciseStatus,
+  LabIndex,
+  LearningPath,
+  MermaidDiagram,
+};
