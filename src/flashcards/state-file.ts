@@ -4,11 +4,11 @@
  * deleted, and a fresh one started with one line saying so: the same rules as the learner's loop
  * (src/learn/progress.ts). Node only.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { STATE_DIR, displayPath } from '../catalog/paths.ts';
 import { WorkbookError } from '../harness/errors.ts';
-import { timestamp } from '../learn/progress.ts';
+import { datedName, setAside, writeFileAtomically } from '../harness/state-file.ts';
 import { emptyState, importState, serialiseState, type ReviewState } from './state.ts';
 
 export const CARDS_FILE = join(STATE_DIR, 'cards.json');
@@ -23,8 +23,7 @@ export function loadCardsState(file = CARDS_FILE): LoadedCardsState {
   if (!existsSync(file)) return { state: emptyState() };
   const loaded = importState(readFileSync(file, 'utf8'));
   if (loaded.ok) return { state: loaded.state };
-  const aside = `${file.replace(/\.json$/, '')}.corrupt-${timestamp()}.json`;
-  renameSync(file, aside);
+  const aside = setAside(file);
   const state = emptyState();
   saveCardsState(state, file);
   return {
@@ -34,11 +33,7 @@ export function loadCardsState(file = CARDS_FILE): LoadedCardsState {
 }
 
 export function saveCardsState(state: ReviewState, file = CARDS_FILE): void {
-  mkdirSync(dirname(file), { recursive: true });
-  // Write-then-rename: a crash mid-write leaves the old file, never half a file.
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, serialiseState(state));
-  renameSync(temporary, file);
+  writeFileAtomically(file, serialiseState(state));
 }
 
 /**
@@ -57,7 +52,7 @@ export function importCardsFile(from: string, file = CARDS_FILE): { backup?: str
   if (!imported.ok) throw new WorkbookError(imported.error);
   let backup: string | undefined;
   if (existsSync(file)) {
-    backup = `${file.replace(/\.json$/, '')}.before-import-${timestamp()}.json`;
+    backup = datedName(file, 'before-import');
     copyFileSync(file, backup);
   }
   saveCardsState(imported.state, file);

@@ -3,10 +3,11 @@
  * current. A tiny JSON file in .workbook/ (git-ignored). Written atomically; a corrupt file is set
  * aside (never deleted) and a fresh one started, with one line saying so.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { STATE_DIR, displayPath } from '../catalog/paths.ts';
+import { setAside, writeFileAtomically } from '../harness/state-file.ts';
 
 const entrySchema = z.object({
   done: z.boolean().default(false),
@@ -44,8 +45,7 @@ export function loadProgress(file = PROGRESS_FILE): LoadedProgress {
   } catch {
     // Not JSON at all: handled below like any other damage.
   }
-  const aside = `${file.replace(/\.json$/, '')}.corrupt-${timestamp()}.json`;
-  renameSync(file, aside);
+  const aside = setAside(file);
   const progress = emptyProgress();
   saveProgress(progress, file);
   return {
@@ -55,11 +55,7 @@ export function loadProgress(file = PROGRESS_FILE): LoadedProgress {
 }
 
 export function saveProgress(progress: Progress, file = PROGRESS_FILE): void {
-  mkdirSync(dirname(file), { recursive: true });
-  // Write-then-rename: a crash mid-write leaves the old file, never half a file.
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(progress, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeFileAtomically(file, `${JSON.stringify(progress, null, 2)}\n`);
 }
 
 export function entry(progress: Progress, exerciseId: string): ExerciseProgress {
@@ -68,8 +64,4 @@ export function entry(progress: Progress, exerciseId: string): ExerciseProgress 
 
 export function update(progress: Progress, exerciseId: string, change: Partial<ExerciseProgress>): void {
   progress.exercises[exerciseId] = { ...entry(progress, exerciseId), ...change };
-}
-
-export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/[:.]/g, '-');
 }

@@ -8,7 +8,8 @@ import { loadTracks, findExercise, type Exercise, type Track } from '../catalog/
 import { STATE_DIR, displayPath } from '../catalog/paths.ts';
 import { gitBlobId, starterContent } from '../catalog/starters.ts';
 import { WorkbookError } from '../harness/errors.ts';
-import { entry, loadProgress, saveProgress, timestamp, update, type Progress, PROGRESS_FILE } from './progress.ts';
+import { timestamp } from '../harness/state-file.ts';
+import { entry, loadProgress, saveProgress, update, type Progress, PROGRESS_FILE } from './progress.ts';
 import type { ExerciseRunner, Verdict } from './runner.ts';
 import { accent, bad, bold, dim, ok } from './style.ts';
 
