@@ -5,8 +5,7 @@
  * A violation fails the run and names the exercise.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { createVitest, startVitest, type TestModule } from 'vitest/node';
 import { loadExercises, type Exercise } from '../src/catalog/catalog.ts';
 import { EXERCISES_DIR, ROOT } from '../src/catalog/paths.ts';
@@ -20,12 +19,15 @@ main(async () => {
   const exercises = loadExercises();
   if (process.env.CI) checkLock(exercises);
 
-  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs'];
-  if (existsSync(join(ROOT, 'docs', '.vitepress', 'config.ts'))) {
-    console.log(bold('\n0/2  Building the site (npm run docs:build) for the browser tests\n'));
-    execFileSync('npm', ['run', '-s', 'docs:build'], { cwd: ROOT, stdio: 'inherit' });
-    projects.push('browser');
+  if (process.env.CI) {
+    // Learners' own files may not type-check while they work; the workbook's must, always.
+    console.log(bold('\n0/2  Type check (tsc, strict)\n'));
+    step('the type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', '.']);
+    step('the site\'s type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', 'docs/.vitepress']);
   }
+  console.log(bold('\n0/2  Building the site (npm run docs:build) for the browser tests\n'));
+  step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']);
+  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs', 'browser'];
 
   console.log(bold('\n1/2  Unit tests, labs, the site, and every exercise against its reference solution\n'));
   const first = await startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true });
@@ -71,6 +73,14 @@ async function checkStartersFail(exercises: Exercise[]): Promise<string[]> {
     return violations;
   } finally {
     await vitest.close();
+  }
+}
+
+function step(failure: string, command: string, args: string[]): void {
+  try {
+    execFileSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+  } catch {
+    throw new WorkbookError(`npm test stopped: ${failure}.`);
   }
 }
 
