@@ -50,6 +50,18 @@ describe('npm run learn', () => {
     expect(redisServersOnPort(Number(port)), 'the embedded redis-server stopped with the loop').toEqual([]);
   }, 60_000);
 
+  test('q while the tests are still running quits cleanly', async () => {
+    const learn = new CliProcess(sandbox, ['src/cli/learn.ts']);
+    try {
+      await learn.expect(/starting: running the tests/, 30_000, 'the first run starting');
+      learn.send('q');
+      expect(await learn.exited, 'exit code after q').toBe(0);
+      expect(learn.output).not.toContain('Unexpected error');
+    } finally {
+      learn.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   test('progress survives a restart, and list shows it', async () => {
     const list = new CliProcess(sandbox, ['src/cli/learn.ts', 'list']);
     expect(await list.exited).toBe(0);

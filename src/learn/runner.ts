@@ -78,6 +78,11 @@ export class ExerciseRunner {
     return { kind: tests.every((t) => t.passed) ? 'passed' : 'failed', tests, durationMs: elapsed() };
   }
 
+  /** Stops a run under way, if any (its run() then resolves or rejects soon after). */
+  async cancel(): Promise<void> {
+    if (this.vitest) await (await this.vitest).cancelCurrentRun('keyboard-input');
+  }
+
   async close(): Promise<void> {
     const pending = this.vitest;
     this.vitest = undefined;

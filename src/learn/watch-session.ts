@@ -6,11 +6,12 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { Exercise } from '../catalog/catalog.ts';
+import { describeError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import { startSessionBrokers, type SessionBrokers } from './brokers.ts';
 import { renderVerdict } from './report.ts';
 import { ExerciseRunner, type Verdict } from './runner.ts';
-import { accent, bold, dim, ok } from './style.ts';
+import { accent, bad, bold, dim, ok } from './style.ts';
 import { watchFiles, type FileWatcher } from './watcher.ts';
 import {
   renderHeader,
@@ -40,6 +41,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   let lastVerdict: Verdict | undefined;
   let running: Promise<void> | undefined;
   let rerunWanted = false;
+  let quitting = false;
   let brokerLines: string[] = [];
   let brokers: SessionBrokers | undefined;
   let finished!: () => void;
@@ -64,7 +66,16 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
         const unavailable = await brokers?.ensure(exercise.broker);
         if (unavailable) out(unavailable);
         brokerLines = [...(options.banner ?? []), ...(brokers?.description ?? [])];
-        const verdict = await runner.run(exercise);
+        if (quitting) return;
+        let verdict: Verdict;
+        try {
+          verdict = await runner.run(exercise);
+        } catch (error) {
+          if (quitting) return;
+          out(bad(`✗ The test runner failed: ${describeError(error)}. Press r to try again; if it keeps failing, restart with npm start.`));
+          continue;
+        }
+        if (quitting) return;
         lastVerdict = verdict;
         const justDone = workbook.record(exercise, verdict);
         const parts = [renderHeader(workbook, exercise), '', renderVerdict(exercise, verdict)];
@@ -101,12 +112,17 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   };
 
   const quit = async (): Promise<void> => {
+    if (quitting) return;
+    quitting = true;
     watcher?.close();
     input.close();
     if (tty) process.stdin.setRawMode(false);
     // Stop reading the terminal: an open stdin would keep the process alive after quitting.
     process.stdin.pause();
     stopWatching();
+    // A run may be under way (q pressed during the first one): stop it and let it wind down first.
+    await runner.cancel();
+    await running?.catch(() => {});
     await runner.close();
     await brokers?.stop();
     finished();
