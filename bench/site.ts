@@ -53,7 +53,7 @@ export function timeBuild(): number {
 export function pagesToMeasure(all: string[]): string[] {
   const exercise = loadTracks().flatMap((t) => t.exercises)[0];
   const lab = loadLabs()[0];
-  const others = ['/', '/exercises/', exercise && `/exercises/${exercise.id}`, lab && `/labs/${lab.name}`, '/reference/coverage'];
+  const others = ['/', '/exercises/', exercise && `/exercises/${exercise.id}`, lab && `/labs/${lab.name}`, '/reference/coverage', '/flashcards', '/interview-practice'];
   return [...all.filter((p) => p.startsWith('/chapters/')), ...others.filter((p): p is string => !!p && all.includes(p))];
 }
 

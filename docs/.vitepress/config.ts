@@ -32,6 +32,8 @@ export default defineConfig({
       { text: 'Learning path', link: '/' },
       { text: 'Exercises', link: '/exercises/' },
       { text: 'Labs', link: '/labs/' },
+      { text: 'Flashcards', link: '/flashcards' },
+      { text: 'Mock interview', link: '/interview-practice' },
       { text: 'Coverage', link: '/reference/coverage' },
     ],
     sidebar: buildSidebar(),

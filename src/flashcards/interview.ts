@@ -31,7 +31,7 @@ export function pickInterviewQuestions(deck: Deck, options: InterviewOptions = {
     ...(options.level ? { levels: [options.level] } : {}),
     ...(options.chapters ? { chapters: options.chapters } : {}),
   });
-  if (pool.length === 0) throw new WorkbookError('No interview questions match that level and chapter; try without --chapter, or another --level.');
+  if (pool.length === 0) throw new WorkbookError('No interview questions match that level and chapter; choose another level, or all chapters.');
   const random = options.random ?? Math.random;
   const shuffled = [...pool];
   for (let i = shuffled.length - 1; i > 0; i--) {

@@ -26,6 +26,12 @@ export const ChapterPractice = defineComponent({
         groups.length > 0 ? groups.map((g) => trackGroup(g.track, g.exercises)) : h('p', { class: 'practice-none' }, 'No exercises for this chapter yet.'),
         h('p', { class: 'practice-heading' }, 'Labs'),
         labs.length > 0 ? h('ul', { class: 'practice-list' }, labs.map(labItem)) : h('p', { class: 'practice-none' }, 'No labs for this chapter yet.'),
+        h('p', { class: 'practice-heading' }, 'Flashcards'),
+        h('p', {}, [
+          h('a', { href: `/flashcards?chapter=${props.chapter}` }, "Rehearse this chapter's interview questions"),
+          ' with spaced repetition, or in the terminal: ',
+          h('code', { class: 'practice-command' }, `npm run cards -- --chapter ${props.chapter}`),
+        ]),
       ]);
     };
   },

@@ -1,5 +1,6 @@
 /** The components pages use by name (in Markdown: `<ChapterPractice chapter="kafka" />`). */
 import type { Component } from 'vue';
+import { defineAsyncComponent } from 'vue';
 import { ExerciseIndex, LabIndex } from './catalog-lists.ts';
 import { ChapterPractice } from './chapter-practice.ts';
 import { CoverageTable } from './coverage-table.ts';
@@ -13,7 +14,10 @@ export const PAGE_COMPONENTS: Record<string, Component> = {
   DoneMark,
   ExerciseIndex,
   ExerciseStatus,
+  // Loaded only where a page uses them: the flashcard engine and the deck stay off every other page.
+  FlashcardsTrainer: defineAsyncComponent(() => import('./flashcards-trainer.ts')),
   LabIndex,
   LearningPath,
   MermaidDiagram,
+  MockInterview: defineAsyncComponent(() => import('./mock-interview.ts')),
 };
