@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { WorkbookError } from '../../src/harness/errors.ts';
 import { findSystemBinary, startRedis, type RedisServer } from '../../src/harness/redis.ts';
 import { defineLab } from '../../src/labs/lab.ts';
-import { stableAddress } from './stable-address.ts';
 
 export interface SubscriberResult {
   label: string;
@@ -47,10 +46,9 @@ export default defineLab<RestartFindings>(async ({ log }) => {
   if (process.env.REDIS_URL?.trim() && !findSystemBinary()) {
     throw new WorkbookError('This lab stops and restarts a redis-server of its own, so it needs one on this machine (apt-get install redis-server, or brew install redis); it never touches the server in REDIS_URL.');
   }
-  let server: RedisServer | undefined = await startRedis({ forceEmbedded: true });
+  const server: RedisServer = await startRedis({ forceEmbedded: true });
   const pidBefore = server.pid;
-  const address = await stableAddress(server.url);
-  const url = address.url;
+  const url = server.url;
   const subscribers: Subscriber[] = [];
   const publisher = new Redis(url);
   publisher.on('error', () => {});
@@ -101,11 +99,8 @@ export default defineLab<RestartFindings>(async ({ log }) => {
     log('');
     log(`PUBLISH before → ${receiversBefore} receivers`);
 
-    log('Stopping that redis-server, then starting a fresh one behind the same address...');
-    await server.stop();
-    server = undefined;
-    server = await startRedis({ forceEmbedded: true });
-    address.pointAt(server.url);
+    log('Stopping that redis-server, then starting a fresh one on the same address...');
+    await server.restart();
     const backAt = performance.now();
     log(`A new redis-server (pid ${server.pid}) is up at ${url}; it knows nothing of the old one's subscribers.`);
     // A, B and C come back subscribed; D reconnects too, but to a server that knows nothing about it.
@@ -144,8 +139,7 @@ export default defineLab<RestartFindings>(async ({ log }) => {
   } finally {
     publisher.disconnect();
     for (const s of subscribers) s.client.disconnect();
-    await address.close();
-    await server?.stop();
+    await server.stop();
   }
 });
 
