@@ -9,17 +9,10 @@ import { ROOT } from '../catalog/paths.ts';
 import { until, within } from '../testing/wait.ts';
 import { WorkbookError } from './errors.ts';
 import { findSystemBinary, startRedis } from './redis.ts';
+import { processAlive } from '../testing/processes.ts';
 
 const noUrl = { ...process.env, REDIS_URL: '' };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('startRedis', () => {
   test('starts a private redis-server on a random 127.0.0.1 port and stops it', async () => {
@@ -30,11 +23,11 @@ describe('startRedis', () => {
     expect(await client.ping()).toBe('PONG');
     client.disconnect();
     const pid = redis.pid as number;
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
 
     await redis.stop();
 
-    expect(alive(pid), 'redis-server is gone once stop() resolves').toBe(false);
+    expect(processAlive(pid), 'redis-server is gone once stop() resolves').toBe(false);
   });
 
   test('restart() brings up a new, empty server on the same address, and a client reconnects to it', async () => {
@@ -49,7 +42,7 @@ describe('startRedis', () => {
       await redis.restart();
 
       expect(redis.pid, 'a new process').not.toBe(firstPid);
-      expect(alive(firstPid as number), 'the old process is gone').toBe(false);
+      expect(processAlive(firstPid as number), 'the old process is gone').toBe(false);
       await within(reconnected, 10_000, 'the client reconnecting to the restarted server');
       expect(await client.get('survives'), 'nothing is kept: the embedded server saves nothing').toBeNull();
     } finally {
@@ -133,14 +126,14 @@ describe('startRedis', () => {
           'the child starting redis',
         );
         const pid = Number(line.trim().split(' ')[2]);
-        expect(alive(pid)).toBe(true);
+        expect(processAlive(pid)).toBe(true);
 
         // Only the parent is signalled: redis-server itself hears nothing and must be stopped by it,
         // or, after SIGKILL, by redis-memory-server's watchdog noticing its parent is gone.
         child.kill(signal);
         await within(exited, 10_000, 'the child exiting');
 
-        await until(() => !alive(pid), `redis-server ${pid} stopping after ${signal}`, 10_000);
+        await until(() => !processAlive(pid), `redis-server ${pid} stopping after ${signal}`, 10_000);
       }, 30_000);
     }
   });

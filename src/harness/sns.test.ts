@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +11,10 @@ import { until, within } from '../testing/wait.ts';
 import { WorkbookError } from './errors.ts';
 import { awsClients, startSns, type SnsServer } from './sns.ts';
 import { checkEndpoint } from './sns/endpoint.ts';
+import { processAlive } from '../testing/processes.ts';
 
 const noEndpoint = { ...process.env, AWS_ENDPOINT_URL: '' };
 
-/** Running, and not a zombie waiting to be reaped (a dead process that kill(pid, 0) still finds). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 async function failure(start: Promise<unknown>): Promise<Error> {
   const error = await start.then(
@@ -82,9 +69,9 @@ describe('startSns with moto', () => {
   // Last in this block: it stops the server the tests above share.
   test('stop() ends the moto process', async () => {
     const pid = moto.pid as number;
-    expect(alive(pid), `moto (pid ${pid}) runs`).toBe(true);
+    expect(processAlive(pid), `moto (pid ${pid}) runs`).toBe(true);
     await moto.stop();
-    expect(alive(pid), 'moto is gone once stop() resolves').toBe(false);
+    expect(processAlive(pid), 'moto is gone once stop() resolves').toBe(false);
   });
 });
 
@@ -151,14 +138,14 @@ describe.concurrent('no moto server outlives the process that started it', () =>
         'the child starting moto',
       );
       const pid = Number(line.trim().split(' ')[2]);
-      expect(alive(pid), `moto (pid ${pid}) runs`).toBe(true);
+      expect(processAlive(pid), `moto (pid ${pid}) runs`).toBe(true);
 
       // Only the parent is signalled: moto hears nothing and must be stopped by the parent's
       // shutdown handlers or, after SIGKILL, by the watchdog reading end-of-file on its pipe.
       child.kill(signal);
       await within(exited, 10_000, 'the child exiting');
 
-      await until(() => !alive(pid), `moto ${pid} stopping after the parent got ${signal}`, 10_000);
+      await until(() => !processAlive(pid), `moto ${pid} stopping after the parent got ${signal}`, 10_000);
     }, 90_000);
   }
 });

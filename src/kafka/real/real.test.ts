@@ -14,6 +14,7 @@ import { startRealKafka } from './launcher.ts';
 import { supervise } from './supervise.ts';
 import { assertJava, assertMaven, parseJavaMajor } from './tools.ts';
 import { startWatchdog } from './watchdog.ts';
+import { processAlive } from '../../testing/processes.ts';
 
 /** Same switch as the conformance suite: CI sets it after `npx tsx scripts/real-kafka.ts fetch`. */
 const REAL = process.env.KAFKA_CONFORMANCE_REAL === '1';
@@ -130,20 +131,6 @@ describe('fetching the jars', () => {
   });
 });
 
-/** Alive and not a zombie (a killed orphan can linger as one until init reaps it). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 /** JVMs running kafka.Kafka on a config in `dir` (scoped to it: a conformance run may have its own broker up). */
 function kafkaJvmsIn(dir: string): string {
@@ -169,11 +156,11 @@ const modeNote = REAL
 describe('nothing leaks', () => {
   test(`when the launching process is SIGKILLed, the watchdog kills ${modeNote} and deletes its temp dir`, async () => {
     const { child, pid, dir } = await holdInChild(mode);
-    expect(running(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     expect(existsSync(dir)).toBe(true);
 
     child.kill('SIGKILL');
-    await until(() => !running(pid), `pid ${pid} stopping after its parent was SIGKILLed`, 15_000);
+    await until(() => !processAlive(pid), `pid ${pid} stopping after its parent was SIGKILLed`, 15_000);
     await until(() => !existsSync(dir), `${dir} being deleted`, 15_000);
     expect(kafkaJvmsIn(dir)).toBe('');
   }, 180_000);
@@ -191,7 +178,7 @@ describe('nothing leaks', () => {
       } finally {
         await kafka.stop();
       }
-      expect(running(kafka.pid)).toBe(false);
+      expect(processAlive(kafka.pid)).toBe(false);
       expect(existsSync(kafka.dir)).toBe(false);
       expect(kafkaJvmsIn(kafka.dir)).toBe('');
       return;
@@ -204,9 +191,9 @@ describe('nothing leaks', () => {
     watchdog.watch(child.pid);
     const { stop } = supervise(child, dir, watchdog);
     await stop();
-    expect(running(child.pid)).toBe(false);
+    expect(processAlive(child.pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
     const watchdogPid = watchdog.pid;
-    await until(() => !running(watchdogPid), 'the released watchdog exiting', 5_000);
+    await until(() => !processAlive(watchdogPid), 'the released watchdog exiting', 5_000);
   }, 180_000);
 });
