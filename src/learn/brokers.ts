@@ -11,7 +11,7 @@ import type { Broker } from '../catalog/catalog.ts';
 import { describeError } from '../harness/errors.ts';
 import { startKafka } from '../harness/kafka.ts';
 import { startRedis } from '../harness/redis.ts';
-import { ENDPOINT_VARIABLE, startSns, type SnsServer } from '../harness/sns.ts';
+import type { SnsServer } from '../harness/sns.ts';
 
 export interface SessionBrokers {
   /** Lines worth showing the learner, e.g. how to open redis-cli on the server. */
@@ -41,12 +41,13 @@ export async function startSessionBrokers(): Promise<SessionBrokers> {
     description,
     async ensure(broker) {
       if (broker !== 'sns') return undefined;
-      sns ??= startSns();
+      // Loaded on demand: most sessions never need the AWS SDK.
+      sns ??= import('../harness/sns.ts').then(({ startSns }) => startSns());
       try {
         const server = await sns;
-        if (process.env[ENDPOINT_VARIABLE] !== server.endpoint) {
-          process.env[ENDPOINT_VARIABLE] = server.endpoint;
-          description.push(server.embedded ? `SNS/SQS/S3: ${server.endpoint} (moto, embedded)` : `SNS/SQS/S3: ${server.endpoint} (from ${ENDPOINT_VARIABLE})`);
+        if (process.env.AWS_ENDPOINT_URL !== server.endpoint) {
+          process.env.AWS_ENDPOINT_URL = server.endpoint;
+          description.push(server.embedded ? `SNS/SQS/S3: ${server.endpoint} (moto, embedded)` : `SNS/SQS/S3: ${server.endpoint} (from AWS_ENDPOINT_URL)`);
         }
         return undefined;
       } catch (error) {

@@ -6,7 +6,7 @@
 import type { TestProject } from 'vitest/node';
 import { startKafka } from '../harness/kafka.ts';
 import { startRedis } from '../harness/redis.ts';
-import { startSns, type SnsServer } from '../harness/sns.ts';
+import type { SnsServer } from '../harness/sns.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +27,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startRedis(),
     startKafka(),
     // Allowed to fail (moto not installed): then only the SNS tests fail, each saying how to install it.
-    SNS_PROJECTS.has(project.name) ? startSns().catch((): SnsServer | undefined => undefined) : undefined,
+    // Imported only here: loading the AWS SDK through Vitest's module runner takes seconds.
+    SNS_PROJECTS.has(project.name)
+      ? import('../harness/sns.ts').then(({ startSns }) => startSns()).catch((): SnsServer | undefined => undefined)
+      : undefined,
   ]);
   project.provide('redisUrl', redis.url);
   project.provide('kafkaBrokers', kafka.brokers);
