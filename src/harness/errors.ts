@@ -17,17 +17,18 @@ export function describeError(error: unknown): string {
 /**
  * A broker an exercise, lab or test needs cannot be had on this machine right now (not installed,
  * could not be fetched, a configured server does not answer). Not a bug in the workbook: the loop
- * shows `message` (what is missing) and `fix` (the one command that brings it), then carries on
- * with everything that does not need this broker.
+ * shows the message (what is missing, then what to do) and carries on with everything that does
+ * not need this broker.
  */
 export class BrokerUnavailableError extends WorkbookError {
   constructor(
     readonly broker: 'redis' | 'kafka' | 'sns',
-    message: string,
-    /** The one command (or setting) that makes the broker available, e.g. `apt-get install redis-server`. */
+    /** What is missing, e.g. "No redis-server on this machine, and none could be fetched (offline?)." */
+    readonly what: string,
+    /** What to do, one sentence naming the command, e.g. "Install one: `apt-get install redis-server`." */
     readonly fix: string,
   ) {
-    super(`${message} ${fix.startsWith('set ') || fix.startsWith('unset ') ? fix.charAt(0).toUpperCase() + fix.slice(1) : `Run \`${fix}\``}.`.replace(/\.\.$/, '.'));
+    super(`${what} ${fix}`);
     this.name = 'BrokerUnavailableError';
   }
 }
