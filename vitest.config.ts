@@ -14,6 +14,8 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  * `npm test` runs them all and checks the contract; run one with `npx vitest run --project unit`.
  */
 const exerciseTests = ['exercises/**/*.test.ts'];
+/** Lets the learner's loop name the test that was running when it stopped a run at its deadline. */
+const CURRENT_TEST = 'src/testing/current-test.ts';
 
 export default defineConfig({
   test: {
@@ -33,9 +35,9 @@ export default defineConfig({
       // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
       { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
-      { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, provide: { exerciseTarget: 'solutions' } } },
-      { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, provide: { exerciseTarget: 'exercises' } } },
-      { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, provide: { exerciseTarget: 'starters' } } },
+      { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'solutions' } } },
+      { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'exercises' } } },
+      { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'starters' } } },
     ],
   },
 });

@@ -121,13 +121,22 @@ export function loadLabs(root = LABS_DIR): LabInfo[] {
 }
 
 /** Finds an exercise by its id (`01_redis_pubsub/01_separate_connections`) or its bare name. */
+/**
+ * An exercise by its id (`01_redis_pubsub/02_pattern_routing`), its name (`02_pattern_routing`) or
+ * any part of either that names exactly one (`pattern`, `pubsub/02`, `routing`).
+ */
 export function findExercise(exercises: Exercise[], query: string): Exercise {
-  const wanted = query.replace(/\\/g, '/').replace(/^exercises\//, '').replace(/\/$/, '');
-  const found = exercises.find((e) => e.id === wanted || e.name === wanted);
-  if (!found) {
-    throw new WorkbookError(`No exercise called "${query}". Run \`npm run learn -- list\` to see their names.`);
+  const wanted = query.trim().replace(/\\/g, '/').replace(/^(?:\.\/)?(?:exercises|solutions)\//, '').replace(/\/$/, '');
+  const exact = exercises.find((e) => e.id === wanted || e.name === wanted);
+  if (exact) return exact;
+  const lower = wanted.toLowerCase();
+  const matches = lower ? exercises.filter((e) => e.id.toLowerCase().includes(lower) || e.title.toLowerCase().includes(lower)) : [];
+  if (matches.length === 1) return matches[0] as Exercise;
+  if (matches.length > 1) {
+    const shown = matches.slice(0, 6).map((e) => e.id).join(', ');
+    throw new WorkbookError(`"${query}" matches ${matches.length} exercises (${shown}${matches.length > 6 ? ', …' : ''}): give more of the name.`);
   }
-  return found;
+  throw new WorkbookError(`No exercise called "${query}". Run \`npm run learn -- list\` to see their names.`);
 }
 
 function orderedDirs(root: string): string[] {

@@ -24,7 +24,7 @@ describe('npm run learn', () => {
   test('watch mode: fail, hint, syntax error, solve, done — and the embedded Redis is gone after quitting', async () => {
     const learn = new CliProcess(sandbox, ['src/cli/learn.ts']);
     try {
-      await learn.expect(/verdict: failed/, 30_000, 'the first verdict');
+      await learn.expect(/verdict: failed/, 60_000, 'the first verdict');
       expect(learn.output).toContain('One connection cannot publish and subscribe');
       expect(learn.output, 'the failure is explained in words').toContain('Connection in subscriber mode');
 

@@ -11,7 +11,9 @@
  *   solution [exercise]       show the reference solution (after you pass, or with --force)
  */
 import { parseArgs } from 'node:util';
-import { WorkbookError } from '../harness/errors.ts';
+import { WorkbookError, describeError } from '../harness/errors.ts';
+import { onShutdown } from '../harness/shutdown.ts';
+import { lockSession } from '../learn/session-lock.ts';
 import { displayPath } from '../catalog/paths.ts';
 import { accent, bold, dim, ok } from '../learn/style.ts';
 import {
@@ -36,16 +38,20 @@ const USAGE = `Usage: npm run learn -- [command]
   verify                  check every exercise in order, stop at the first that fails
   solution [exercise]     show the reference solution (once it passes, or with --force)`;
 
+const COMMANDS = new Set(['watch', 'list', 'hint', 'next', 'go', 'reset', 'verify', 'solution']);
+
 main(async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { poll: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = readArguments();
   const [command = 'watch', argument] = positionals;
   if (values.help || command === 'help') {
     console.log(USAGE);
     return 0;
   }
+  if (!COMMANDS.has(command)) {
+    throw new WorkbookError(`Unknown command "${command}". ${bold('npm run learn -- help')} lists the commands.`);
+  }
+  // One session per folder: two would overwrite each other's progress.
+  if (command === 'watch' || command === 'verify') lockSession(`npm run learn${command === 'verify' ? ' -- verify' : ''}`);
   const workbook = new Workbook();
   if (workbook.warning && command !== 'watch') console.error(workbook.warning);
   const pick = (): ReturnType<Workbook['current']> => (argument ? workbook.find(argument) : workbook.current());
@@ -95,15 +101,17 @@ main(async () => {
       return 0;
     }
     case 'verify': {
-      const [{ startSessionBrokers }, { ExerciseRunner }, { renderVerdict }] = await Promise.all([
+      const [{ sessionBrokers }, { ExerciseRunner }, { renderVerdict }] = await Promise.all([
         import('../learn/brokers.ts'),
         import('../learn/runner.ts'),
         import('../learn/report.ts'),
       ]);
-      const brokers = await startSessionBrokers();
+      const brokers = sessionBrokers((line) => console.error(dim(line)));
       const runner = new ExerciseRunner('exercises');
+      // Ctrl-C, SIGTERM, a closed terminal: the runner and the brokers go too.
+      const forget = onShutdown({ stop: async () => Promise.all([runner.close(), brokers.stop()]).then(() => {}), stopSync: () => void runner.close() });
       try {
-        const { failed, verdict } = await verifyAll(workbook, runner, (exercise, v) => console.log(renderVerifyLine(exercise, v)), (exercise) => brokers.ensure(exercise.broker));
+        const { failed, verdict } = await verifyAll(workbook, runner, brokers, (exercise, v) => console.log(renderVerifyLine(exercise, v)));
         if (failed && verdict) {
           console.log(`\n${renderHeader(workbook, failed)}\n\n${renderVerdict(failed, verdict)}\n\n${failed.id} is now the current exercise: run ${accent('npm run learn')} to work on it.`);
           return 1;
@@ -111,6 +119,7 @@ main(async () => {
         console.log(ok(`\nAll ${workbook.exercises.length} exercises pass.`));
         return 0;
       } finally {
+        forget();
         await runner.close();
         await brokers.stop();
       }
@@ -127,3 +136,17 @@ main(async () => {
       throw new WorkbookError(`Unknown command "${command}". ${bold('npm run learn -- help')} lists the commands.`);
   }
 });
+
+
+/** A mistyped flag is one line that says what to do, never a stack trace. */
+function readArguments(): { values: { poll?: boolean; force?: boolean; help?: boolean }; positionals: string[] } {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { poll: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    const flag = /'(-[^']+)'/.exec(describeError(error))?.[1];
+    throw new WorkbookError(`${flag ? `Unknown option ${flag}` : describeError(error)}. ${bold('npm run learn -- help')} lists the commands and their options.`);
+  }
+}

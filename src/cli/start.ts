@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { WorkbookError, describeError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import { accent, bad, dim } from '../learn/style.ts';
+import { lockSession } from '../learn/session-lock.ts';
 import { Workbook } from '../learn/workbook.ts';
 import { startSiteServer, type SiteServer } from '../site/dev-server.ts';
 import { DEFAULT_SITE_PORT, SITE_PORT_ENV } from '../site/env.ts';
@@ -26,7 +27,8 @@ main(async () => {
     return 0;
   }
   const port = parsePort(values.port ?? process.env[SITE_PORT_ENV]);
-  // The catalog first: a broken exercise is reported before anything starts.
+  // One session per folder, then the catalog: a broken exercise is reported before anything starts.
+  lockSession('npm start');
   const workbook = new Workbook();
 
   const site = await startSite(port);

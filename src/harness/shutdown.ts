@@ -24,11 +24,28 @@ export function onShutdown(cleanup: Cleanup): () => void {
   };
 }
 
+/** How long graceful stops may take before the rest is killed: a stop that hangs must not keep the terminal. */
+const STOP_DEADLINE_MS = 4_000;
+
 /** Stops everything registered; used by CLIs that exit on their own terms (e.g. `q` in watch mode). */
 export async function shutdownAll(): Promise<void> {
   const pending = [...cleanups];
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, STOP_DEADLINE_MS);
+    timer.unref();
+  });
+  await Promise.race([Promise.allSettled(pending.map((c) => c.stop())), deadline]);
+  clearTimeout(timer);
   cleanups.clear();
-  await Promise.allSettled(pending.map((c) => c.stop()));
+  // Whatever did not stop in time is killed.
+  for (const cleanup of pending) {
+    try {
+      cleanup.stopSync();
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 function install(): void {
@@ -47,6 +64,24 @@ function install(): void {
     });
   }
   process.on('exit', stopAllSync);
+  watchParent();
+}
+
+/**
+ * When the process that started us dies (npm killed, the terminal's shell gone), we are re-parented
+ * and no signal may ever come: notice it and stop as on SIGHUP. Only for the CLI's own process.
+ */
+function watchParent(): void {
+  const parent = process.ppid;
+  if (parent <= 1 || process.env.VITEST) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    if (stopping) return;
+    stopping = true;
+    void shutdownAll().finally(() => process.exit(SIGNAL_EXIT_CODES.SIGHUP));
+  }, 500);
+  timer.unref();
 }
 
 function stopAllSync(): void {

@@ -1,63 +1,120 @@
 /**
- * Starts the brokers the exercises need, once per learner session, and hands them to the tests
- * through the same environment variables a learner would set for their own servers (REDIS_URL,
- * KAFKA_BROKERS, AWS_ENDPOINT_URL). The session prints the addresses so the learner can poke at the
- * very servers the tests use.
- *
- * Redis and Kafka start at once (milliseconds). The SNS emulator (moto, a Python program that takes
- * seconds to start and may not be installed) starts only when an exercise that needs it comes up.
+ * The brokers of one learner session. Each starts on its own, when first needed (Redis and Kafka
+ * are asked for at once in the background), and none is a single point of failure: a broker that
+ * cannot be had is remembered with the one line that says what to do, and only the exercises that
+ * need it wait or are skipped. The addresses reach the tests through the same environment
+ * variables a learner would set for their own servers (REDIS_URL, KAFKA_BROKERS, AWS_ENDPOINT_URL).
  */
 import type { Broker } from '../catalog/catalog.ts';
-import { describeError } from '../harness/errors.ts';
-import { startKafka } from '../harness/kafka.ts';
-import { startRedis } from '../harness/redis.ts';
+import { BrokerUnavailableError, describeError } from '../harness/errors.ts';
+import { startKafka, type KafkaServer } from '../harness/kafka.ts';
+import { startRedis, type RedisServer } from '../harness/redis.ts';
 import type { SnsServer } from '../harness/sns.ts';
 
-export interface SessionBrokers {
-  /** Lines worth showing the learner, e.g. how to open redis-cli on the server. */
-  description: string[];
-  /**
-   * Makes sure `broker` is running before an exercise that needs it runs; resolves to a line to show
-   * the learner when starting it failed (the exercise's tests will then say the same in their words).
-   */
-  ensure(broker: Broker): Promise<string | undefined>;
+export type RealBroker = Exclude<Broker, 'none'>;
+export type BrokerState = { state: 'starting' } | { state: 'ready'; line: string } | { state: 'unavailable'; reason: string };
+
+interface Started {
+  line: string;
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-export async function startSessionBrokers(): Promise<SessionBrokers> {
-  const [redis, kafka] = await Promise.all([startRedis(), startKafka()]);
-  process.env.REDIS_URL = redis.url;
-  process.env.KAFKA_BROKERS = kafka.brokers.join(',');
-  const port = new URL(redis.url).port;
-  const description = [
-    redis.embedded
-      ? `Redis: ${redis.url} (embedded, stopped when you quit) — look inside with \`redis-cli -p ${port}\``
-      : `Redis: ${redis.url} (from REDIS_URL)`,
-    kafka.embedded ? `Kafka: ${kafka.bootstrap} (embedded; any Kafka client can use it while the loop runs)` : `Kafka: ${kafka.brokers.join(',')} (from KAFKA_BROKERS)`,
-  ];
-  let sns: Promise<SnsServer> | undefined;
+export interface SessionBrokers {
+  /** Starts `broker` if it is not started yet; resolves to why it cannot be had, or undefined when ready. */
+  ensure(broker: Broker): Promise<string | undefined>;
+  state(broker: Broker): BrokerState | undefined;
+  /** Lines worth showing the learner, e.g. how to open redis-cli on the server. */
+  description(): string[];
+  /** The variables the tests need to reach the brokers that are ready. */
+  env(): Record<string, string>;
+  /** Told whenever a broker becomes ready or unavailable. */
+  onChange(listener: () => void): void;
+  stop(): Promise<void>;
+}
+
+const STARTERS: Record<RealBroker, (log: (line: string) => void) => Promise<Started>> = {
+  redis: async (log) => {
+    const redis: RedisServer = await startRedis({ log });
+    const port = new URL(redis.url).port;
+    return {
+      line: redis.embedded ? `Redis: ${redis.url} (embedded, stopped when you quit) — look inside with \`redis-cli -p ${port}\`` : `Redis: ${redis.url} (from REDIS_URL)`,
+      env: { REDIS_URL: redis.url },
+      stop: () => redis.stop(),
+    };
+  },
+  kafka: async () => {
+    const kafka: KafkaServer = await startKafka();
+    return {
+      line: kafka.embedded ? `Kafka: ${kafka.bootstrap} (embedded; any Kafka client can use it while the loop runs)` : `Kafka: ${kafka.brokers.join(',')} (from KAFKA_BROKERS)`,
+      env: { KAFKA_BROKERS: kafka.brokers.join(',') },
+      stop: () => kafka.stop(),
+    };
+  },
+  sns: async () => {
+    // Loaded on demand: most sessions never need the AWS SDK.
+    const { startSns } = await import('../harness/sns.ts');
+    const sns: SnsServer = await startSns();
+    return {
+      line: sns.embedded ? `SNS/SQS/S3: ${sns.endpoint} (moto, embedded)` : `SNS/SQS/S3: ${sns.endpoint} (from AWS_ENDPOINT_URL)`,
+      env: { AWS_ENDPOINT_URL: sns.endpoint },
+      stop: () => sns.stop(),
+    };
+  },
+};
+
+export function sessionBrokers(log: (line: string) => void = () => {}): SessionBrokers {
+  const states = new Map<RealBroker, BrokerState>();
+  const started = new Map<RealBroker, Promise<Started | undefined>>();
+  const ready = new Map<RealBroker, Started>();
+  const listeners: Array<() => void> = [];
+  let stopping = false;
+  const changed = (): void => {
+    for (const listener of listeners) listener();
+  };
+
+  const start = (broker: RealBroker): Promise<Started | undefined> => {
+    let pending = started.get(broker);
+    if (pending) return pending;
+    states.set(broker, { state: 'starting' });
+    pending = STARTERS[broker](log).then(
+      (server) => {
+        if (stopping) {
+          void server.stop();
+          return undefined;
+        }
+        states.set(broker, { state: 'ready', line: server.line });
+        ready.set(broker, server);
+        changed();
+        return server;
+      },
+      (error: unknown) => {
+        // Anything that stops a broker from starting is about this machine, not a bug: say it as it is.
+        const reason = error instanceof BrokerUnavailableError ? error.message : describeError(error);
+        states.set(broker, { state: 'unavailable', reason });
+        changed();
+        return undefined;
+      },
+    );
+    started.set(broker, pending);
+    return pending;
+  };
 
   return {
-    description,
     async ensure(broker) {
-      if (broker !== 'sns') return undefined;
-      // Loaded on demand: most sessions never need the AWS SDK.
-      sns ??= import('../harness/sns.ts').then(({ startSns }) => startSns());
-      try {
-        const server = await sns;
-        if (process.env.AWS_ENDPOINT_URL !== server.endpoint) {
-          process.env.AWS_ENDPOINT_URL = server.endpoint;
-          description.push(server.embedded ? `SNS/SQS/S3: ${server.endpoint} (moto, embedded)` : `SNS/SQS/S3: ${server.endpoint} (from AWS_ENDPOINT_URL)`);
-        }
-        return undefined;
-      } catch (error) {
-        sns = undefined;
-        return describeError(error);
-      }
+      if (broker === 'none') return undefined;
+      await start(broker);
+      const state = states.get(broker);
+      return state?.state === 'unavailable' ? state.reason : undefined;
     },
-    stop: async () => {
-      const started = await sns?.catch(() => undefined);
-      await Promise.all([redis.stop(), kafka.stop(), started?.stop()]);
+    state: (broker) => (broker === 'none' ? { state: 'ready', line: '' } : states.get(broker)),
+    description: () => [...states.values()].flatMap((s) => (s.state === 'ready' ? [s.line] : [])),
+    env: () => Object.assign({}, ...[...ready.values()].map((server) => server.env)) as Record<string, string>,
+    onChange: (listener) => listeners.push(listener),
+    async stop() {
+      stopping = true;
+      const servers = await Promise.all([...started.values()]);
+      await Promise.allSettled(servers.map((s) => s?.stop()));
     },
   };
 }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { Exercise } from '../catalog/catalog.ts';
 import { displayPath } from '../catalog/paths.ts';
-import type { Failure, Location, Verdict } from './runner.ts';
+import type { TypeProblem } from './typecheck.ts';
+import type { Failure, Location, Verdict } from './verdict.ts';
 import { accent, bad, bold, dim, ok } from './style.ts';
 
 export function renderVerdict(exercise: Exercise, verdict: Verdict): string {
@@ -26,27 +27,66 @@ export function renderVerdict(exercise: Exercise, verdict: Verdict): string {
         bad(`✗ The tests could not run: ${verdict.message}`),
         ...(verdict.inLearnerFile ? ['', sourceLine(verdict.inLearnerFile)] : []),
         '',
-        dim(`  Usually something in ${files} throws as soon as it is imported.`),
+        dim(
+          verdict.inLearnerFile
+            ? `  ${files} throws as soon as it is loaded: fix the line above and save.`
+            : `  The test file stopped before any test ran. If the message names your code, look there; otherwise press r to try again.`,
+        ),
       ].join('\n');
+    case 'timed-out': {
+      const seconds = Math.round(verdict.deadlineMs / 1000);
+      const lines = [
+        bad(
+          verdict.runningTest
+            ? `✗ "${verdict.runningTest}" never finished: the run was stopped after ${seconds} s.`
+            : `✗ The tests never got going: the run was stopped after ${seconds} s while ${files} was loading.`,
+        ),
+        `      Your code is stuck: a loop that never ends, or a promise that never settles (a missing resolve(), an await on something that never happens).`,
+      ];
+      for (const test of verdict.tests) lines.push(`  ${test.passed ? ok('✓') : bad('✗')} ${test.name}`);
+      lines.push('', dim('  Save a fix and the tests run again at once.'));
+      return lines.join('\n');
+    }
     case 'passed':
       return [
         ok(`✓ All ${verdict.tests.length} checks pass`) + dim(` (${verdict.durationMs} ms)`),
         ...verdict.tests.map((t) => `  ${ok('✓')} ${t.name}`),
       ].join('\n');
     case 'failed': {
-      const failing = verdict.tests.filter((t) => !t.passed);
-      const lines = [bad(`✗ ${failing.length} of ${verdict.tests.length} checks fail`) + dim(` (${verdict.durationMs} ms)`)];
-      for (const test of verdict.tests) {
-        if (test.passed) {
-          lines.push(`  ${ok('✓')} ${test.name}`);
-          continue;
-        }
+      const failing = verdict.tests.filter((t) => !t.passed && !t.skipped);
+      const outside = verdict.outsideTests ?? [];
+      const headline =
+        failing.length > 0
+          ? `✗ ${failing.length} of ${verdict.tests.length} checks fail`
+          : `✗ Every check passes, but an error was thrown outside them`;
+      const lines = [bad(headline) + dim(` (${verdict.durationMs} ms)`)];
+      // Failing checks first, so the first one stays on screen however long the verdict is.
+      for (const test of failing) {
         lines.push(`  ${bad('✗')} ${bold(test.name)}`);
         if (test.failure) lines.push(...explain(test.failure));
+      }
+      for (const failure of outside) {
+        lines.push(`  ${bad('✗')} ${bold('outside any check')} ${dim('(a hook, a timer or a promise nobody awaited)')}`);
+        lines.push(...explain(failure));
+      }
+      for (const test of verdict.tests) {
+        if (test.passed) lines.push(`  ${ok('✓')} ${test.name}`);
+        else if (test.skipped) lines.push(`  ${dim(`- ${test.name} (not run)`)}`);
       }
       return lines.join('\n');
     }
   }
+}
+
+/** Type errors in the learner's files, each with its line, shown above the tests' verdict. */
+export function renderTypeProblems(problems: TypeProblem[]): string {
+  const lines = [bad(`✗ ${problems.length === 1 ? 'A type error' : `${problems.length} type errors`}: the exercise is not done until ${problems.length === 1 ? 'it is' : 'they are'} fixed`)];
+  for (const problem of problems.slice(0, 5)) {
+    lines.push(`      ${accent(`${displayPath(problem.file)}:${problem.line}:${problem.column}`)} ${problem.message}`);
+    if (problem.code) lines.push(dim(`        ${problem.code}`));
+  }
+  if (problems.length > 5) lines.push(dim(`      … and ${problems.length - 5} more (\`npm run typecheck\` lists them all)`));
+  return lines.join('\n');
 }
 
 function explain(failure: Failure): string[] {

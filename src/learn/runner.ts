@@ -1,52 +1,56 @@
 /**
- * Runs an exercise's tests and turns the result into a verdict a learner can read.
+ * Runs an exercise's tests for the loop and turns the result into a verdict.
  *
- * One Vitest instance stays warm for the whole session (its global setup starts the embedded Redis
- * once), so a rerun after a save costs a few hundred milliseconds instead of a cold start.
+ * The tests run in a child process (runner-host.ts) that keeps one Vitest instance warm, so a rerun
+ * after a save costs a few hundred milliseconds. Every run is bound to the exercise it ran and has
+ * a deadline: past it, the child (and the test workers under it) is killed and the verdict says
+ * which test was running. A new child starts for the next run. `cancel()` stops a run at once.
  */
-import { join } from 'node:path';
-import type { TestError } from 'vitest';
-import { createVitest, type TestModule, type Vitest } from 'vitest/node';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Exercise } from '../catalog/catalog.ts';
 import { ROOT } from '../catalog/paths.ts';
 import type { ExerciseTarget } from '../testing/exercise-target.ts';
-import { findSyntaxError, type SyntaxProblem } from './syntax.ts';
+import type { HostMessage, HostRequest, RunRequest } from './runner-host.ts';
+import { findSyntaxError } from './syntax.ts';
+import type { TestOutcome, Verdict } from './verdict.ts';
 
-export interface Location {
-  file: string;
-  line: number;
-  column: number;
+export type { Failure, Location, TestOutcome, Verdict } from './verdict.ts';
+
+const HOST = fileURLToPath(new URL('./runner-host.ts', import.meta.url));
+
+/** Deadlines: generous for tests that wait on brokers, short enough that a hang is seen quickly. */
+export const DEADLINE_MS: Record<Exercise['broker'], number> = { none: 20_000, redis: 30_000, kafka: 45_000, sns: 60_000 };
+/** A new runner process's first run also starts the test workers and transforms the test file. */
+const COLD_START_ALLOWANCE_MS = 5_000;
+/** How long a new runner process may take to load Vitest before the loop gives up on it. */
+const HOST_START_MS = 60_000;
+
+export interface RunOptions {
+  /** Variables the tests need (the brokers' addresses); a change starts a new runner process. */
+  env?: Record<string, string>;
+  /** Overrides the exercise's deadline (tests use short ones). */
+  deadlineMs?: number;
+  /** Called with the name of each test as it starts. */
+  onTestStarted?: (name: string) => void;
 }
 
-export interface Failure {
-  message: string;
-  expected?: string;
-  actual?: string;
-  /** Where in the learner's file the error was thrown, when it was. */
-  inLearnerFile?: Location;
-  /** The line of the test that failed. */
-  inTest?: Location;
-}
-
-export interface TestOutcome {
-  name: string;
-  passed: boolean;
-  failure?: Failure;
-}
-
-export type Verdict =
-  | { kind: 'passed'; tests: TestOutcome[]; durationMs: number }
-  | { kind: 'failed'; tests: TestOutcome[]; durationMs: number }
-  | { kind: 'syntax-error'; problem: SyntaxProblem; durationMs: number }
-  /** The test file could not run at all (an import failed, the module threw while loading). */
-  | { kind: 'broken'; message: string; inLearnerFile?: Location; durationMs: number };
+export class RunnerError extends Error {}
 
 export class ExerciseRunner {
-  private vitest: Promise<Vitest> | undefined;
+  private host: Host | undefined;
+  private hostEnv = '';
 
   constructor(private readonly target: ExerciseTarget = 'exercises') {}
 
-  async run(exercise: Exercise): Promise<Verdict> {
+  deadlineFor(exercise: Exercise): number {
+    return DEADLINE_MS[exercise.broker];
+  }
+
+  async run(exercise: Exercise, options: RunOptions = {}): Promise<Verdict> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     if (this.target === 'exercises') {
@@ -55,79 +59,207 @@ export class ExerciseRunner {
         if (problem) return { kind: 'syntax-error', problem, durationMs: elapsed() };
       }
     }
-    const vitest = await this.instance();
-    for (const file of exercise.files) {
-      vitest.invalidateFile(join(exercise.dir, file));
-      vitest.invalidateFile(join(exercise.solutionDir, file));
+    const env = JSON.stringify(options.env ?? {});
+    if (this.host && env !== this.hostEnv) {
+      // A broker became ready (or went away) since this process started: it must see the new addresses.
+      this.host.kill();
+      this.host = undefined;
     }
-    const project = vitest.getProjectByName(this.target);
-    const specs = exercise.tests.map((test) => project.createSpecification(join(exercise.dir, test)));
-    const result = await vitest.runTestSpecifications(specs);
-    const learnerFiles = exercise.files.map((f) => join(exercise.dir, f));
-    for (const module of result.testModules) {
-      const error = module.errors()[0];
-      if (error) return { kind: 'broken', message: firstLines(error.message), inLearnerFile: locate(error, learnerFiles), durationMs: elapsed() };
-    }
-    const unhandled = result.unhandledErrors[0];
-    const tests = result.testModules.flatMap((module) => outcomes(module, learnerFiles));
-    if (unhandled) {
-      const error = unhandled as TestError;
-      return { kind: 'broken', message: `an error escaped the tests: ${firstLines(error.message ?? String(unhandled))}`, inLearnerFile: locate(error, learnerFiles), durationMs: elapsed() };
-    }
-    if (tests.length === 0) return { kind: 'broken', message: 'the test file defines no tests', durationMs: elapsed() };
-    return { kind: tests.every((t) => t.passed) ? 'passed' : 'failed', tests, durationMs: elapsed() };
+    const cold = !this.host;
+    this.hostEnv = env;
+    this.host ??= new Host(this.target, options.env ?? {});
+    const host = this.host;
+    const deadlineMs = (options.deadlineMs ?? this.deadlineFor(exercise)) + (cold ? COLD_START_ALLOWANCE_MS : 0);
+    const request: Omit<RunRequest, 'runId'> = {
+      target: this.target,
+      testFiles: exercise.tests.map((t) => join(exercise.dir, t)),
+      learnerFiles: exercise.files.map((f) => join(exercise.dir, f)),
+      invalidate: exercise.files.flatMap((f) => [join(exercise.dir, f), join(exercise.solutionDir, f)]),
+    };
+    const outcome = await host.run(request, deadlineMs, options.onTestStarted);
+    if (outcome.kind === 'verdict') return outcome.verdict;
+    // The host is gone or must go: the next run gets a fresh one.
+    if (this.host === host) this.host = undefined;
+    host.kill();
+    if (outcome.kind === 'cancelled') throw new RunCancelled();
+    if (outcome.kind === 'crashed') throw new RunnerError(outcome.message);
+    const done = new Set(outcome.finished.map((t) => t.name));
+    const running = host.testStartedLast() ?? outcome.started.filter((name) => !done.has(name)).at(-1);
+    return {
+      kind: 'timed-out',
+      deadlineMs: deadlineMs - (cold ? COLD_START_ALLOWANCE_MS : 0),
+      ...(running && !done.has(running) ? { runningTest: running } : {}),
+      tests: outcome.finished,
+      durationMs: elapsed(),
+    };
   }
 
-  /** Stops a run under way, if any (its run() then resolves or rejects soon after). */
-  async cancel(): Promise<void> {
-    if (this.vitest) await (await this.vitest).cancelCurrentRun('keyboard-input');
+  /** Stops the run under way, if any: its run() rejects with RunCancelled at once. */
+  cancel(): void {
+    this.host?.cancel();
   }
 
   async close(): Promise<void> {
-    const pending = this.vitest;
-    this.vitest = undefined;
-    if (pending) await (await pending).close();
+    const host = this.host;
+    this.host = undefined;
+    host?.kill();
   }
 
-  private instance(): Promise<Vitest> {
-    this.vitest ??= createVitest('test', {
-      watch: false,
-      root: ROOT,
-      project: [this.target],
-      // Silent: the learner reads our verdict, not Vitest's report.
-      reporters: [{}],
-    });
-    return this.vitest;
+  /** PIDs of the runner process, for tests that check nothing outlives the loop. */
+  get pid(): number | undefined {
+    return this.host?.pid;
   }
 }
 
-function outcomes(module: TestModule, learnerFiles: string[]): TestOutcome[] {
-  return [...module.children.allTests()].map((test) => {
-    const result = test.result();
-    const name = test.fullName.replace(/^.*? > /, '');
-    if (result.state !== 'failed') return { name, passed: result.state === 'passed' };
-    const error = result.errors?.[0];
-    if (!error) return { name, passed: false, failure: { message: 'failed without an error message' } };
-    return {
-      name,
-      passed: false,
-      failure: {
-        message: firstLines(error.message),
-        expected: error.expected,
-        actual: error.actual,
-        inLearnerFile: locate(error, learnerFiles),
-        inTest: locate(error, [module.moduleId]),
+export class RunCancelled extends Error {
+  constructor() {
+    super('the run was cancelled');
+  }
+}
+
+type HostOutcome =
+  | { kind: 'verdict'; verdict: Verdict }
+  | { kind: 'timeout'; started: string[]; finished: TestOutcome[] }
+  | { kind: 'cancelled' }
+  | { kind: 'crashed'; message: string };
+
+/** One runner-host child process and the run under way in it (one at a time). */
+class Host {
+  private readonly child: ChildProcess;
+  private nextRunId = 1;
+  private pending:
+    | { runId: number; settle: (outcome: HostOutcome) => void; started: string[]; finished: TestOutcome[]; onTestStarted?: (name: string) => void }
+    | undefined;
+  private readonly exited: Promise<void>;
+  private dead = false;
+  private lastOutput = '';
+  private readonly ready: Promise<boolean>;
+  private readonly statusFile: string;
+
+  constructor(target: ExerciseTarget, extraEnv: Record<string, string>) {
+    this.statusFile = join(mkdtempSync(join(tmpdir(), 'workbook-run-')), 'current-test');
+    this.child = fork(HOST, [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      // Its own process group, so that killing it takes the test workers under it too.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...process.env,
+        ...extraEnv,
+        FORCE_COLOR: '0',
+        // The loop owns the brokers: the tests use the addresses above and start none of their own.
+        WORKBOOK_LOOP: '1',
+        WORKBOOK_RUNNER_TARGET: target,
+        WORKBOOK_TEST_STATUS: this.statusFile,
       },
+    });
+    this.ready = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), HOST_START_MS);
+      this.child.on('message', (message: HostMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      this.child.once('exit', () => resolve(false));
+    });
+    const keep = (data: Buffer): void => {
+      this.lastOutput = (this.lastOutput + data.toString()).slice(-2_000);
     };
-  });
-}
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.child.on('message', (message: HostMessage) => this.onMessage(message));
+    this.child.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', () => {
+        this.dead = true;
+        const last = this.lastOutput.trim().split('\n').filter(Boolean).at(-1);
+        this.pending?.settle({ kind: 'crashed', message: `the test runner stopped unexpectedly${last ? ` (${last})` : ''}` });
+        resolve();
+      });
+    });
+    this.child.unref();
+    (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
 
-function locate(error: TestError, files: string[]): Location | undefined {
-  const frame = error.stacks?.find((s) => files.includes(s.file));
-  return frame ? { file: frame.file, line: frame.line, column: frame.column } : undefined;
-}
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
-function firstLines(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 3).join('\n').trim();
+  /** The test that started last in this process, as the test worker wrote it (see src/testing/current-test.ts). */
+  testStartedLast(): string | undefined {
+    try {
+      return readFileSync(this.statusFile, 'utf8') || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async run(request: Omit<RunRequest, 'runId'>, deadlineMs: number, onTestStarted?: (name: string) => void): Promise<HostOutcome> {
+    if (this.pending) throw new RunnerError('a run is already under way');
+    const cancelled = new Promise<'cancelled'>((resolve) => (this.cancelStart = () => resolve('cancelled')));
+    const ready = await Promise.race([this.ready, cancelled]);
+    this.cancelStart = undefined;
+    if (ready === 'cancelled') return { kind: 'cancelled' };
+    if (!ready || this.dead) {
+      const last = this.lastOutput.trim().split('\n').filter(Boolean).at(-1);
+      return { kind: 'crashed', message: `the test runner did not start${last ? ` (${last})` : ''}` };
+    }
+    rmSync(this.statusFile, { force: true });
+    const runId = this.nextRunId++;
+    return new Promise<HostOutcome>((resolve) => {
+      const timer = setTimeout(() => settle({ kind: 'timeout', started: this.pending?.started ?? [], finished: this.pending?.finished ?? [] }), deadlineMs);
+      const settle = (outcome: HostOutcome): void => {
+        if (this.pending?.runId !== runId) return;
+        clearTimeout(timer);
+        this.pending = undefined;
+        resolve(outcome);
+      };
+      this.pending = { runId, settle, started: [], finished: [], onTestStarted };
+      this.send({ type: 'run', run: { ...request, runId } });
+    });
+  }
+
+  private cancelStart: (() => void) | undefined;
+
+  cancel(): void {
+    this.cancelStart?.();
+    this.pending?.settle({ kind: 'cancelled' });
+  }
+
+  kill(): void {
+    rmSync(dirname(this.statusFile), { recursive: true, force: true });
+    if (this.dead || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+
+  /** Resolves once the process has exited (after kill()). */
+  get gone(): Promise<void> {
+    return this.exited;
+  }
+
+  private send(request: HostRequest): void {
+    try {
+      this.child.send(request);
+    } catch {
+      // The child died: its exit handler settles the run.
+    }
+  }
+
+  private onMessage(message: HostMessage): void {
+    const pending = this.pending;
+    if (message.type === 'ready' || !pending || message.runId !== pending.runId) return;
+    if (message.type === 'started') {
+      pending.started.push(message.test);
+      pending.onTestStarted?.(message.test);
+    } else if (message.type === 'finished') {
+      pending.finished.push({ name: message.test, passed: message.passed });
+    } else if (message.type === 'done') pending.settle({ kind: 'verdict', verdict: message.verdict });
+    else pending.settle({ kind: 'crashed', message: message.message });
+  }
 }

@@ -10,6 +10,7 @@ import { gitBlobId, starterContent } from '../catalog/starters.ts';
 import { WorkbookError } from '../harness/errors.ts';
 import { timestamp } from '../harness/state-file.ts';
 import { entry, loadProgress, saveProgress, update, type Progress, PROGRESS_FILE } from './progress.ts';
+import type { SessionBrokers } from './brokers.ts';
 import type { ExerciseRunner, Verdict } from './runner.ts';
 import { accent, bad, bold, dim, ok } from './style.ts';
 
@@ -67,6 +68,11 @@ export class Workbook {
     return target;
   }
 
+  /** How many hints the learner has seen (re-reading them is free). */
+  hintsRevealed(exercise: Exercise): number {
+    return Math.min(entry(this.progress, exercise.id).hintsShown, exercise.hints.length);
+  }
+
   /** Reveals one more hint; returns every hint shown so far. */
   revealHint(exercise: Exercise): { shown: string[]; total: number } {
     const already = entry(this.progress, exercise.id).hintsShown;
@@ -76,10 +82,14 @@ export class Workbook {
     return { shown: exercise.hints.slice(0, count), total: exercise.hints.length };
   }
 
-  /** Records a verdict; returns true when this run is the one that completed the exercise. */
-  record(exercise: Exercise, verdict: Verdict): boolean {
+  /**
+   * Records a verdict for the exercise that was run; returns true when this run is the one that
+   * completed it. Type errors (`typeClean` false) keep an exercise from being done, as compile
+   * errors do in rustlings.
+   */
+  record(exercise: Exercise, verdict: Verdict, typeClean = true): boolean {
     const wasDone = this.isDone(exercise);
-    if (verdict.kind === 'passed' && !wasDone) {
+    if (verdict.kind === 'passed' && typeClean && !wasDone) {
       update(this.progress, exercise.id, { done: true, doneAt: new Date().toISOString() });
       this.save();
       return true;
@@ -131,7 +141,7 @@ export class Workbook {
 
 // ---- what the commands print ------------------------------------------------------------------
 
-export function renderList(workbook: Workbook): string {
+export function renderList(workbook: Workbook, unavailable: (exercise: Exercise) => boolean = () => false): string {
   const current = workbook.current();
   const width = Math.max(...workbook.exercises.map((e) => e.name.length));
   const lines: string[] = [];
@@ -139,7 +149,7 @@ export function renderList(workbook: Workbook): string {
     const done = track.exercises.filter((e) => workbook.isDone(e)).length;
     lines.push('', `${bold(track.title)} ${dim(`(${track.id}, ${done}/${track.exercises.length} done)`)}`);
     for (const exercise of track.exercises) {
-      const mark = workbook.isDone(exercise) ? ok('✓ done   ') : dim('· pending');
+      const mark = workbook.isDone(exercise) ? ok('✓ done   ') : unavailable(exercise) ? dim(`⊘ no ${exercise.broker}`.padEnd(9)) : dim('· pending');
       const pointer = exercise === current ? accent('  ← current') : '';
       const tags = exercise.kind === 'review' ? `${exercise.difficulty} · review the guide's code` : exercise.difficulty;
       lines.push(`  ${mark}  ${exercise.name.padEnd(width)}  ${exercise.title} ${dim(`[${tags}]`)}${pointer}`);
@@ -196,12 +206,16 @@ export function renderVerifyLine(exercise: Exercise, verdict: Verdict): string {
 export async function verifyAll(
   workbook: Workbook,
   runner: ExerciseRunner,
+  brokers: SessionBrokers,
   onResult: (exercise: Exercise, verdict: Verdict) => void,
-  beforeEach: (exercise: Exercise) => Promise<unknown> = async () => {},
 ): Promise<{ failed?: Exercise; verdict?: Verdict }> {
   for (const exercise of workbook.exercises) {
-    await beforeEach(exercise);
-    const verdict = await runner.run(exercise);
+    const unavailable = await brokers.ensure(exercise.broker);
+    if (unavailable) {
+      console.log(`${dim('⊘')} ${exercise.id} ${dim(`(not checked: ${unavailable})`)}`);
+      continue;
+    }
+    const verdict = await runner.run(exercise, { env: brokers.env() });
     workbook.record(exercise, verdict);
     onResult(exercise, verdict);
     if (verdict.kind !== 'passed') {

@@ -23,6 +23,7 @@ declare module 'vitest' {
 const SNS_PROJECTS = new Set(['solutions', 'starters', 'labs']);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env.WORKBOOK_LOOP === '1') return loopSetup(project);
   const [redis, kafka, sns] = await Promise.all([
     startRedis(),
     startKafka(),
@@ -38,4 +39,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await Promise.all([redis.stop(), kafka.stop(), sns?.stop()]);
   };
+}
+
+/**
+ * Under the learner's loop the loop owns the brokers (it starts each one when an exercise needs it
+ * and says so when one cannot be had) and hands their addresses down: use those, start nothing.
+ */
+function loopSetup(project: TestProject): () => Promise<void> {
+  const env = process.env;
+  if (env.REDIS_URL) project.provide('redisUrl', env.REDIS_URL);
+  if (env.KAFKA_BROKERS) project.provide('kafkaBrokers', env.KAFKA_BROKERS.split(','));
+  if (env.AWS_ENDPOINT_URL) project.provide('snsEndpoint', env.AWS_ENDPOINT_URL);
+  return async () => {};
 }
