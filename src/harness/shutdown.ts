@@ -10,6 +10,8 @@ export interface Cleanup {
   stopSync(): void;
 }
 
+import { readFileSync } from 'node:fs';
+
 const cleanups = new Set<Cleanup>();
 let installed = false;
 let stopping = false;
@@ -68,20 +70,50 @@ function install(): void {
 }
 
 /**
- * When the process that started us dies (npm killed, the terminal's shell gone), we are re-parented
- * and no signal may ever come: notice it and stop as on SIGHUP. Only for the CLI's own process.
+ * When a process above us dies (npm killed with SIGTERM takes its shell but not tsx; a terminal's
+ * shell gone), no signal may ever reach us: we would keep running, and keep drawing on a terminal
+ * that is someone else's now. So watch the chain of ancestors (on Linux, where /proc shows it; the
+ * parent alone elsewhere) and stop as on SIGHUP when any of them dies or is re-parented.
  */
 function watchParent(): void {
+  if (process.ppid <= 1 || process.env.VITEST) return;
   const parent = process.ppid;
-  if (parent <= 1 || process.env.VITEST) return;
+  // Without /proc only the parent itself can be watched (process.ppid changes when it dies).
+  const chain = ancestors().filter((link) => link.ppid !== undefined);
   const timer = setInterval(() => {
-    if (process.ppid === parent) return;
+    const broken = process.ppid !== parent || chain.some(({ pid, ppid }) => parentOf(pid) !== ppid);
+    if (!broken) return;
     clearInterval(timer);
     if (stopping) return;
     stopping = true;
     void shutdownAll().finally(() => process.exit(SIGNAL_EXIT_CODES.SIGHUP));
   }, 500);
   timer.unref();
+}
+
+/** Our ancestors with their parents, nearest first, up to (not including) init or a sub-reaper. */
+function ancestors(): Array<{ pid: number; ppid: number | undefined }> {
+  const chain: Array<{ pid: number; ppid: number | undefined }> = [];
+  let pid = process.ppid;
+  while (pid > 1 && chain.length < 8) {
+    const ppid = parentOf(pid);
+    chain.push({ pid, ppid });
+    if (ppid === undefined) break;
+    pid = ppid;
+  }
+  return chain;
+}
+
+/** The parent of `pid` from /proc, or undefined when it is gone or /proc is not there. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : Number(fields[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 function stopAllSync(): void {

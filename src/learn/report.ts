@@ -112,7 +112,8 @@ function explain(failure: Failure): string[] {
 /** "the handler should get it: expected [] to deeply equal [ 'x' ]" → reason + the matcher's sentence. */
 function splitMessage(message: string): { reason: string; detail?: string } {
   const plain = message.replace(/^(?:\w*Error|Error): /, '');
-  const at = plain.search(/:? ?expected /);
+  // "expected" as a word: "Unexpected token" is not where the matcher sentence starts.
+  const at = plain.search(/:? ?\bexpected /);
   if (at <= 0) return { reason: plain.split('\n')[0] ?? plain };
   return { reason: plain.slice(0, at).replace(/:$/, ''), detail: plain.slice(at).replace(/^: /, '').replace(/ deeply /, ' ') };
 }
