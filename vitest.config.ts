@@ -37,6 +37,11 @@ export default defineConfig({
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
       { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'solutions' } } },
       { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'exercises' } } },
+      // A stand-in that never returns, for proving the loop stops runaway code (scripts/loop-contract.ts).
+      // Only in the loop's runner process, which kills it at its deadline: a plain `vitest run` would hang on it.
+      ...(process.env.WORKBOOK_RUNNER_TARGET === 'runaway'
+        ? [{ extends: true as const, plugins: [exerciseTarget('runaway')], test: { name: 'runaway', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'runaway' as const } } }]
+        : []),
       { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'starters' } } },
     ],
   },

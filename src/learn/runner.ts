@@ -34,6 +34,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Overrides the exercise's deadline (tests use short ones). */
   deadlineMs?: number;
+  /** Extra time for a runner process's first run (default 5 s). */
+  coldAllowanceMs?: number;
   /** Called with the name of each test as it starts. */
   onTestStarted?: (name: string) => void;
 }
@@ -43,6 +45,9 @@ export class RunnerError extends Error {}
 export class ExerciseRunner {
   private host: Host | undefined;
   private hostEnv = '';
+  /** Started as soon as a host is killed, so that the next run (the learner's fix) finds one warm. */
+  private spare: { host: Host; env: string } | undefined;
+  private closed = false;
 
   constructor(private readonly target: ExerciseTarget = 'exercises') {}
 
@@ -67,11 +72,16 @@ export class ExerciseRunner {
       this.host.kill();
       this.host = undefined;
     }
-    const cold = !this.host;
+    if (!this.host && this.spare?.env === env) {
+      this.host = this.spare.host;
+      this.spare = undefined;
+    }
+    const cold = !this.host || !this.host.hasRun;
     this.hostEnv = env;
     this.host ??= new Host(this.target, options.env ?? {});
     const host = this.host;
-    const deadlineMs = (options.deadlineMs ?? this.deadlineFor(exercise)) + (cold ? COLD_START_ALLOWANCE_MS : 0);
+    const allowance = cold ? (options.coldAllowanceMs ?? COLD_START_ALLOWANCE_MS) : 0;
+    const deadlineMs = (options.deadlineMs ?? this.deadlineFor(exercise)) + allowance;
     const request: Omit<RunRequest, 'runId'> = {
       target: this.target,
       testFiles: exercise.tests.map((t) => join(exercise.dir, t)),
@@ -80,16 +90,17 @@ export class ExerciseRunner {
     };
     const outcome = await host.run(request, deadlineMs, options.onTestStarted);
     if (outcome.kind === 'verdict') return outcome.verdict;
-    // The host is gone or must go: the next run gets a fresh one.
+    // The host is gone or must go: the next run gets a fresh one, started now.
     if (this.host === host) this.host = undefined;
     host.kill();
+    if (!this.closed && !this.spare) this.spare = { host: new Host(this.target, options.env ?? {}), env };
     if (outcome.kind === 'cancelled') throw new RunCancelled();
     if (outcome.kind === 'crashed') throw new RunnerError(outcome.message);
     const done = new Set(outcome.finished.map((t) => t.name));
     const running = host.testStartedLast() ?? outcome.started.filter((name) => !done.has(name)).at(-1);
     return {
       kind: 'timed-out',
-      deadlineMs: deadlineMs - (cold ? COLD_START_ALLOWANCE_MS : 0),
+      deadlineMs: deadlineMs - allowance,
       ...(running && !done.has(running) ? { runningTest: running } : {}),
       tests: outcome.finished,
       durationMs: elapsed(),
@@ -102,9 +113,11 @@ export class ExerciseRunner {
   }
 
   async close(): Promise<void> {
-    const host = this.host;
+    this.closed = true;
+    const hosts = [this.host, this.spare?.host];
     this.host = undefined;
-    host?.kill();
+    this.spare = undefined;
+    for (const host of hosts) host?.kill();
   }
 
   /** PIDs of the runner process, for tests that check nothing outlives the loop. */
@@ -136,6 +149,8 @@ class Host {
   private dead = false;
   private lastOutput = '';
   private readonly ready: Promise<boolean>;
+  /** False until the first run: that one also starts the test workers. */
+  hasRun = false;
   private readonly statusFile: string;
 
   constructor(target: ExerciseTarget, extraEnv: Record<string, string>) {
@@ -209,6 +224,7 @@ class Host {
       return { kind: 'crashed', message: `the test runner did not start${last ? ` (${last})` : ''}` };
     }
     rmSync(this.statusFile, { force: true });
+    this.hasRun = true;
     const runId = this.nextRunId++;
     return new Promise<HostOutcome>((resolve) => {
       const timer = setTimeout(() => settle({ kind: 'timeout', started: this.pending?.started ?? [], finished: this.pending?.finished ?? [] }), deadlineMs);
