@@ -149,7 +149,7 @@ describe('startRedis', () => {
   });
 
   describe('no redis-server outlives the process that started it', () => {
-    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
+    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       test(`after ${signal}`, async () => {
         // One process (node with tsx's loader), so the signal reaches the very process that started redis.
         const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/harness/fixtures/hold-redis.ts')], {
