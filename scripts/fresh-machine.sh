@@ -80,7 +80,8 @@ wait_for() { # pattern, seconds, what
 wait_for 'Site: http://127\.0\.0\.1:[0-9]+/' 120 "the site's address being printed"
 url="$(screen | grep -Eo 'http://127\.0\.0\.1:[0-9]+/' | head -1)"
 deadline=$((SECONDS + 120))
-until curl -fsS -o /dev/null "$url"; do
+answers() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
+until answers "$url"; do
   [ $SECONDS -lt $deadline ] || fail "the site did not answer on $url within 120 s"
   sleep 1
 done
