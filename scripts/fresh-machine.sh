@@ -63,10 +63,11 @@ step "npm install"
 npm install --no-audit --no-fund
 
 step "npm start (in tmux)"
-log="$work/start.log"
-tmux new-session -d -s "$session" -x 160 -y 50 "npm start -- --port 0 2>&1 | tee $log; sleep 1"
+# Straight to the pane's terminal (no pipe): the loop reads single keys only from a terminal.
+tmux new-session -d -s "$session" -x 160 -y 50 "npm start -- --port 0"
+tmux set-option -t "$session" history-limit 10000 >/dev/null
 pane_pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
-screen() { tmux capture-pane -p -t "$session" -S -200 2>/dev/null || true; }
+screen() { tmux capture-pane -p -t "$session" -S -10000 2>/dev/null || true; }
 wait_for() { # pattern, seconds, what
   local deadline=$((SECONDS + $2))
   until screen | grep -Eq "$1"; do

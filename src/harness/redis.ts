@@ -78,8 +78,14 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       },
     };
   }
-  const binary = await findRedisBinary(env, log);
-  return startEmbedded(binary, options.args ?? [], options.port);
+  try {
+    const binary = await findRedisBinary(env, log);
+    return await startEmbedded(binary, options.args ?? [], options.port);
+  } catch (error) {
+    // Anything unforeseen (a cache dir we cannot write, no free port) is still "no Redis here", in one line.
+    if (error instanceof BrokerUnavailableError) throw error;
+    throw new BrokerUnavailableError('redis', `Could not start a Redis server (${trimPeriod(describeError(error))}).`, INSTALL_FIX);
+  }
 }
 
 /** redis-server from REDISMS_SYSTEM_BINARY or PATH; undefined when there is none. */

@@ -75,7 +75,13 @@ async function findMoto(env: NodeJS.ProcessEnv, log: (line: string) => void): Pr
   } catch (error) {
     const own = onPath('moto_server', env);
     if (own) return { command: own, args: [] };
-    throw error;
+    if (error instanceof BrokerUnavailableError) throw error;
+    // Anything unforeseen (a cache dir we cannot write) is still "no SNS here", in one line.
+    throw new BrokerUnavailableError(
+      'sns',
+      `moto could not be installed (${describeError(error).split('\n')[0]}).`,
+      `Run \`npx tsx scripts/tools.ts fetch moto\` to see why, or set ${ENDPOINT_VARIABLE} to a running emulator (\`docker compose up -d moto\`).`,
+    );
   }
 }
 
