@@ -28,7 +28,7 @@ work="$(mktemp -d /tmp/fresh-machine.XXXXXX)"
 session="fresh-machine"
 # A private tmux server: one already running for this user would start npm start outside this
 # namespace, where redis-server and the rest are not hidden.
-tmux() { command tmux -S "$work/tmux.sock" "$@"; }
+tmux() { command tmux -S "$work/tmux.sock" -f "$work/tmux.conf" "$@"; }
 cleanup() {
   tmux kill-server 2>/dev/null || true
   rm -rf "$work"
@@ -64,8 +64,8 @@ npm install --no-audit --no-fund
 
 step "npm start (in tmux)"
 # Straight to the pane's terminal (no pipe): the loop reads single keys only from a terminal.
+echo 'set -g history-limit 10000' >"$work/tmux.conf"
 tmux new-session -d -s "$session" -x 160 -y 50 "npm start -- --port 0"
-tmux set-option -t "$session" history-limit 10000 >/dev/null
 pane_pid="$(tmux list-panes -t "$session" -F '#{pane_pid}')"
 screen() { tmux capture-pane -p -t "$session" -S -10000 2>/dev/null || true; }
 wait_for() { # pattern, seconds, what
