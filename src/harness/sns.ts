@@ -4,8 +4,10 @@
  * - `AWS_ENDPOINT_URL` set (e.g. http://127.0.0.1:5000 from `docker compose up -d moto`, or
  *   LocalStack's http://127.0.0.1:4566): use that emulator, checked with a ListTopics call; never
  *   stop it. It must be on this machine unless SNS_ALLOW_REMOTE_ENDPOINT=1.
- * - otherwise: a private moto server (`pip install 'moto[server]'`) on a free 127.0.0.1 port, stopped
- *   on exit, Ctrl-C and SIGTERM, and by a watchdog process when this process is SIGKILLed.
+ * - otherwise: a private moto server on a free 127.0.0.1 port, from the workbook's own Python venv
+ *   (src/harness/tools/moto.ts: pip-installed on first use, once per machine), stopped on every exit
+ *   path by the process kit (src/harness/process-kit.ts).
+ * Whenever SNS cannot be had, the error is a BrokerUnavailableError saying what to do.
  *
  * Every SDK client made through `awsClients()` carries dummy credentials and the emulator's endpoint,
  * so nothing here can reach a real AWS account, whatever ~/.aws holds.
@@ -13,11 +15,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { WorkbookError, describeError } from './errors.ts';
-import { onShutdown } from './shutdown.ts';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { BrokerUnavailableError, describeError } from './errors.ts';
+import { freePort, portInUse, spawnServer } from './process-kit.ts';
 import { ALLOW_REMOTE_VARIABLE, ENDPOINT_VARIABLE, checkEndpoint } from './sns/endpoint.ts';
-import { INSTALL_HINT, findMoto, freePort, portInUse, saysNotInstalled, saysPortTaken, spawnMoto, type MotoCommand } from './sns/moto.ts';
-import { watchOver } from './sns/watchdog.ts';
+import { cachedMoto, ensureMoto, type MotoCommand } from './tools/moto.ts';
 
 export { ENDPOINT_VARIABLE } from './sns/endpoint.ts';
 
@@ -40,6 +43,8 @@ export interface StartSnsOptions {
   forceEmbedded?: boolean;
   /** How long moto may take to answer its first request (importing moto is slow on a cold machine). */
   readyTimeoutMs?: number;
+  /** Where progress goes (installing moto on first use takes a minute); default stderr. */
+  log?: (line: string) => void;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -47,6 +52,7 @@ const BIND_ATTEMPTS = 3;
 
 export async function startSns(options: StartSnsOptions = {}): Promise<SnsServer> {
   const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const region = emulatorRegion(env);
   const configured = env[ENDPOINT_VARIABLE]?.trim();
   if (configured && !options.forceEmbedded) {
@@ -54,9 +60,29 @@ export async function startSns(options: StartSnsOptions = {}): Promise<SnsServer
     await assertAnswers(endpoint, region);
     return { endpoint, region, embedded: false, stop: async () => {} };
   }
-  const moto = findMoto(env);
-  if (!moto) throw notInstalled();
-  return startMoto(moto, region, env, options);
+  return startMoto(await findMoto(env, log), region, env, options);
+}
+
+/**
+ * The workbook's own pinned moto (installed into the tool cache on first use); a moto_server on
+ * PATH only when that cannot be made (no python3 or no venv module).
+ */
+async function findMoto(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<MotoCommand> {
+  const cached = await cachedMoto(env);
+  if (cached) return cached;
+  try {
+    return await ensureMoto(log, env);
+  } catch (error) {
+    const own = onPath('moto_server', env);
+    if (own) return { command: own, args: [] };
+    if (error instanceof BrokerUnavailableError) throw error;
+    // Anything unforeseen (a cache dir we cannot write) is still "no SNS here", in one line.
+    throw new BrokerUnavailableError(
+      'sns',
+      `moto could not be installed (${describeError(error).split('\n')[0]}).`,
+      `Run \`npx tsx scripts/tools.ts fetch moto\` to see why, or set ${ENDPOINT_VARIABLE} to a running emulator (\`docker compose up -d moto\`).`,
+    );
+  }
 }
 
 export interface EmulatorClientConfig {
@@ -111,35 +137,10 @@ async function startMoto(moto: MotoCommand, region: string, env: NodeJS.ProcessE
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
     const endpoint = `http://127.0.0.1:${port}`;
-    const server = spawnMoto(moto, port, env);
-    const pid = server.child.pid;
-    // From here on, whatever happens to this process, the server goes with it.
-    const watchdog = pid === undefined ? undefined : watchOver(pid);
-    let stopped = false;
-    const kill = (signal: NodeJS.Signals): void => {
-      if (pid !== undefined) {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // already gone
-        }
-      }
-    };
-    const stop = async (): Promise<void> => {
-      if (stopped) return;
-      stopped = true;
-      unregister();
-      kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), 3_000);
-      await server.exited;
-      clearTimeout(timer);
-      watchdog?.release();
-    };
-    const unregister = onShutdown({
-      stop,
-      stopSync: () => {
-        if (!stopped) kill('SIGKILL');
-      },
+    // From here on, whatever happens to this process, the server goes with it (process kit).
+    const server = spawnServer(moto.command, [...moto.args, '-H', '127.0.0.1', '-p', String(port)], {
+      env: { ...env, PYTHONUNBUFFERED: '1' },
+      graceMs: 3_000,
     });
     let exited = false;
     const outcome = await Promise.race([
@@ -151,21 +152,23 @@ async function startMoto(moto: MotoCommand, region: string, env: NodeJS.ProcessE
     ]);
     if (outcome === 'ready') {
       server.unref();
-      return { endpoint, region, embedded: true, pid, stop };
+      return { endpoint, region, embedded: true, pid: server.pid, stop: server.stop };
     }
-    await stop();
+    await server.stop();
     const output = server.output();
-    if (saysNotInstalled(output)) throw notInstalled();
+    if (saysNotInstalled(output)) throw notInstalled(moto);
     if (saysPortTaken(output)) {
       if (options.port) throw portTaken(options.port);
       // Someone took the free port before moto bound it: try another.
       if (attempt < BIND_ATTEMPTS) continue;
     }
     const lastLine = output.split('\n').filter(Boolean).pop() ?? 'no output';
-    throw new WorkbookError(
+    throw new BrokerUnavailableError(
+      'sns',
       outcome === 'timeout'
-        ? `moto did not answer on ${endpoint} within ${Math.round(readyMs / 1000)} s (last output: ${lastLine}). Check that \`${moto.command}\` runs, or set ${ENDPOINT_VARIABLE} to a running emulator.`
-        : `moto stopped while starting (${lastLine}). Check that \`${[moto.command, ...moto.args].join(' ')}\` runs, or set ${ENDPOINT_VARIABLE} to a running emulator.`,
+        ? `moto did not answer on ${endpoint} within ${Math.round(readyMs / 1000)} s (last output: ${lastLine}).`
+        : `moto stopped while starting (${lastLine}).`,
+      `Check that \`${[moto.command, ...moto.args].join(' ')}\` runs, or set ${ENDPOINT_VARIABLE} to a running emulator (\`docker compose up -d moto\`).`,
     );
   }
 }
@@ -195,8 +198,10 @@ async function assertAnswers(endpoint: string, region: string): Promise<void> {
   try {
     await sns.send(new ListTopicsCommand({}), { abortSignal: AbortSignal.timeout(3_000) });
   } catch (error) {
-    throw new WorkbookError(
-      `Cannot reach ${ENDPOINT_VARIABLE}=${endpoint} (${oneLine(error)}). Start it (\`docker compose up -d moto\`) or unset ${ENDPOINT_VARIABLE} to use the embedded moto server.`,
+    throw new BrokerUnavailableError(
+      'sns',
+      `Cannot reach ${ENDPOINT_VARIABLE}=${endpoint} (${oneLine(error)}).`,
+      `Start it (\`docker compose up -d moto\`) or unset ${ENDPOINT_VARIABLE} to use the embedded moto server.`,
     );
   } finally {
     sns.destroy();
@@ -209,14 +214,38 @@ function oneLine(error: unknown): string {
   return text || (error instanceof Error ? error.name : 'no answer');
 }
 
-function notInstalled(): WorkbookError {
-  return new WorkbookError(
-    `moto is not installed: install it with \`${INSTALL_HINT}\` (it provides moto_server), or set ${ENDPOINT_VARIABLE} to a running emulator (\`docker compose up -d moto\`, then ${ENDPOINT_VARIABLE}=http://127.0.0.1:5000).`,
+function notInstalled(moto: MotoCommand): BrokerUnavailableError {
+  return new BrokerUnavailableError(
+    'sns',
+    `\`${moto.command}\` is not a working moto.`,
+    `Delete it or fix your PATH so the workbook installs its own, or set ${ENDPOINT_VARIABLE} to a running emulator (\`docker compose up -d moto\`, then ${ENDPOINT_VARIABLE}=http://127.0.0.1:5000).`,
   );
 }
 
-function portTaken(port: number): WorkbookError {
-  return new WorkbookError(`Port ${port} is in use: stop what is using it, or let the workbook pick a free port.`);
+function portTaken(port: number): BrokerUnavailableError {
+  return new BrokerUnavailableError('sns', `Port ${port} is in use on 127.0.0.1.`, 'Stop what is using it, or let the workbook pick a free port.');
+}
+
+/** moto logs a missing module, or a shell shim (pyenv) says the command is not there. */
+function saysNotInstalled(output: string): boolean {
+  return /No module named '?moto|command not found|not found.*moto_server/i.test(output);
+}
+
+function saysPortTaken(output: string): boolean {
+  return /address already in use|port \d+ is in use/i.test(output);
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
 /**

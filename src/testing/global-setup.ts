@@ -27,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [redis, kafka, sns] = await Promise.all([
     startRedis(),
     startKafka(),
-    // Allowed to fail (moto not installed): then only the SNS tests fail, each saying how to install it.
+    // Allowed to fail (no python3, offline): then only the SNS tests fail, each saying what to do.
     // Imported only here: loading the AWS SDK through Vitest's module runner takes seconds.
     SNS_PROJECTS.has(project.name)
       ? import('../harness/sns.ts').then(({ startSns }) => startSns()).catch((): SnsServer | undefined => undefined)

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WorkbookError } from '../../harness/errors.ts';
+import { cacheRoot } from '../../harness/tools/cache.ts';
 import { assertMaven, mavenCommand } from './tools.ts';
 
 /**
@@ -27,13 +27,6 @@ const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.
 export interface FetchOptions {
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-}
-
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.PUBSUB_WORKBOOK_CACHE?.trim();
-  if (configured) return configured;
-  const xdg = env.XDG_CACHE_HOME?.trim();
-  return join(xdg || join(homedir(), '.cache'), 'pubsub-workbook');
 }
 
 export function kafkaHome(env: NodeJS.ProcessEnv = process.env): string {

@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,9 +15,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { WorkbookError, describeError } from '../../harness/errors.ts';
 import { READY_LINE, log4jProperties, newClusterId, renderProperties, serverProperties } from './config.ts';
 import { KAFKA_VERSION, fetchKafkaJars } from './jars.ts';
-import { exited, supervise } from './supervise.ts';
+import { type Watchdog, exited, freePorts, startWatchdog, supervise } from '../../harness/process-kit.ts';
 import { assertJava, javaCommand } from './tools.ts';
-import { type Watchdog, startWatchdog } from './watchdog.ts';
 
 export interface RealKafka {
   bootstrap: string;
@@ -43,6 +41,7 @@ export interface StartRealKafkaOptions {
 
 const NODE_ID = 1;
 const START_ATTEMPTS = 3;
+const STOP_TIMEOUT_MS = 15_000;
 /** A cold JVM on a busy two-core machine can take a while; this only bounds a hang. */
 const READY_TIMEOUT_MS = 120_000;
 
@@ -80,14 +79,15 @@ interface LaunchInput {
 
 async function launch(input: LaunchInput): Promise<Omit<RealKafka, 'startupMs'>> {
   const dir = mkdtempSync(join(tmpdir(), 'pubsub-workbook-kafka-'));
-  const watchdog = startWatchdog(dir);
+  // The dir is in every JVM's command line (config path): the watchdog kills only those, then deletes it.
+  const watchdog = startWatchdog({ dir });
   const abandon = (): void => {
     rmSync(dir, { recursive: true, force: true });
     watchdog.release();
   };
   let broker: ChildProcess | undefined;
   try {
-    const [port, controllerPort] = await freePortPair();
+    const [port, controllerPort] = (await freePorts(2)) as [number, number];
     const propertiesFile = join(dir, 'server.properties');
     const log4jFile = join(dir, 'log4j.properties');
     writeFileSync(
@@ -142,7 +142,8 @@ async function launch(input: LaunchInput): Promise<Omit<RealKafka, 'startupMs'>>
     const bootstrap = `127.0.0.1:${port}`;
     await Promise.race([waitUntilReady(broker, input.log), spawnFailed]);
     await checkClientsConnect(bootstrap);
-    const { stop } = supervise(broker, dir, watchdog);
+    // SIGTERM runs Kafka's shutdown hook (a clean, quick shutdown of a single node); SIGKILL if it hangs.
+    const { stop } = supervise(broker, { graceMs: STOP_TIMEOUT_MS, watchdog, cleanup: () => rmSync(dir, { recursive: true, force: true }) });
     return { bootstrap, brokers: [bootstrap], pid, dir, stop };
   } catch (error) {
     if (broker && broker.exitCode === null) {
@@ -234,26 +235,4 @@ function lastMeaningfulLine(lines: string[]): string | undefined {
   const trimmed = lines.map((line) => line.trim()).filter((line) => line.length > 0);
   const error = [...trimmed].reverse().find((line) => /ERROR|FATAL|Exception/.test(line));
   return (error ?? trimmed[trimmed.length - 1])?.slice(0, 400);
-}
-
-/** Two ports the OS says are free now (another process can still take one first: see PortTakenError). */
-async function freePortPair(): Promise<[number, number]> {
-  const servers = await Promise.all(
-    [0, 1].map(() =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-      }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('listening socket has no port');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  const [first, second] = ports;
-  if (first === undefined || second === undefined) throw new Error('expected two ports');
-  return [first, second];
 }

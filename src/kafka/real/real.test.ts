@@ -11,9 +11,8 @@ import { until, within } from '../../testing/wait.ts';
 import { newClusterId, renderProperties, serverProperties } from './config.ts';
 import { fetchKafkaJars, renderPom } from './jars.ts';
 import { startRealKafka } from './launcher.ts';
-import { supervise } from './supervise.ts';
+import { startWatchdog, supervise } from '../../harness/process-kit.ts';
 import { assertJava, assertMaven, parseJavaMajor } from './tools.ts';
-import { startWatchdog } from './watchdog.ts';
 import { processAlive } from '../../testing/processes.ts';
 
 /** Same switch as the conformance suite: CI sets it after `npx tsx scripts/real-kafka.ts fetch`. */
@@ -185,11 +184,11 @@ describe('nothing leaks', () => {
     }
     // The same supervision the launcher puts around the JVM, around a stand-in process.
     const dir = mkdtempSync(join(tmpdir(), 'pubsub-workbook-kafka-'));
-    const watchdog = startWatchdog(dir);
+    const watchdog = startWatchdog({ dir });
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', dir], { stdio: 'ignore' });
     if (child.pid === undefined || watchdog.pid === undefined) throw new Error('stand-in or watchdog did not start');
     watchdog.watch(child.pid);
-    const { stop } = supervise(child, dir, watchdog);
+    const { stop } = supervise(child, { graceMs: 15_000, watchdog, cleanup: () => rmSync(dir, { recursive: true, force: true }) });
     await stop();
     expect(processAlive(child.pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
