@@ -1,18 +1,22 @@
 /**
  * `npm test`: the workbook's own tests, then the exercise contract, like rustlings' CI:
- *   1. unit tests, lab tests, and every exercise's tests against its reference solution — all pass;
- *   2. every exercise's tests against its *starting* version — each exercise must fail.
+ *   1. unit tests, lab tests, the site — all pass;
+ *   2. every exercise through the learner's loop's own code path (scripts/loop-contract.ts): its
+ *      reference solution passes, its *starting* version fails, and code that never returns is
+ *      stopped at the deadline.
  * A violation fails the run and names the exercise. Before that, the brokers' programs are fetched
  * if needed (valkey-server, moto), and checks that need what no registry can bring (Chromium, Java)
  * are named as not run when this machine lacks it (mandatory under CI).
  */
 import { execFileSync } from 'node:child_process';
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { RunnerTask } from 'vitest';
-import { createVitest, startVitest, type TestModule } from 'vitest/node';
-import { loadExercises, type Exercise } from '../src/catalog/catalog.ts';
-import { EXERCISES_DIR, ROOT } from '../src/catalog/paths.ts';
-import { STARTERS_LOCK, computeLock, readLock, starterStatus } from '../src/catalog/starters.ts';
+import { startVitest } from 'vitest/node';
+import { loadExercises, loadTracks, type Exercise } from '../src/catalog/catalog.ts';
+import { sessionBrokers } from '../src/learn/brokers.ts';
+import { checkThroughTheLoop } from './loop-contract.ts';
+import { ROOT } from '../src/catalog/paths.ts';
+import { STARTERS_LOCK, computeLock, readLock } from '../src/catalog/starters.ts';
 import { main } from '../src/cli/main.ts';
 import { WorkbookError } from '../src/harness/errors.ts';
 import { findRedisBinary } from '../src/harness/redis.ts';
@@ -60,21 +64,39 @@ main(async () => {
   console.log(bold('\n0/2  Building the site (npm run docs:build)\n'));
   await phase('site build', () => step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']));
   const skippedProjects = new Set(notRun.flatMap((check) => check.projects));
-  const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
+  const projects = ['unit', 'labs', 'kafka-conformance', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
 
-  console.log(bold('\n1/2  Unit tests, labs, the site, and every exercise against its reference solution\n'));
+  console.log(bold('\n1/2  Unit tests, labs, the site\n'));
   const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true }));
   const counts = countTests(first.state.getFiles());
   const firstFailed = counts.failed > 0 || first.state.getUnhandledErrors().length > 0 || Boolean(process.exitCode);
   await first.close();
 
-  console.log(bold('\n2/2  Every exercise, untouched, must fail its tests\n'));
-  const violations = await phase('starters must fail', () => checkStartersFail(exercises));
+  // The exercise contract, through the learner's loop's own path (runner → verdict → render → record).
+  console.log(bold("\n2/2  Every exercise through the learner's loop: solutions pass, untouched exercises fail, runaway code is stopped\n"));
+  const tracks = loadTracks();
+  const brokers = sessionBrokers((line) => console.log(dim(`  ${line}`)));
+  const violations: string[] = [];
+  let contractChecks = 0;
+  try {
+    for (const [target, title] of [
+      ['solutions', 'reference solutions pass'],
+      ['starters', 'untouched exercises fail'],
+      ['runaway', 'runaway code is stopped at its deadline'],
+    ] as const) {
+      console.log(bold(`\n  ${title}`));
+      const result = await phase(`loop: ${title}`, () => checkThroughTheLoop(target, tracks, brokers));
+      violations.push(...result.violations, ...result.skipped.map(({ exercise, why }) => `${exercise.id} (${target}): not checked, ${why}`));
+      contractChecks += result.checked;
+    }
+  } finally {
+    await brokers.stop();
+  }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(dim(`\nTime per phase: ${phases.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}.`));
-  const ran = counts.passed + counts.failed + exercises.length;
-  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (tests); ${exercises.length - violations.length} of ${exercises.length} untouched exercises fail as they must.`);
+  const ran = counts.passed + counts.failed + contractChecks;
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (tests); ${contractChecks - violations.length} of ${exercises.length * 3} exercise contract checks through the loop hold.`);
   if (notRun.length > 0) {
     console.log(bad(`Not run on this machine (${notRun.length}):`));
     for (const check of notRun) console.log(bad(`  - ${check.name}: ${check.missing}. Enable: ${check.enable}`));
@@ -129,34 +151,6 @@ function countTests(tasks: readonly RunnerTask[], counts: Counts = { passed: 0, 
   return counts;
 }
 
-async function checkStartersFail(exercises: Exercise[]): Promise<string[]> {
-  const vitest = await createVitest('test', { watch: false, root: ROOT, project: ['starters'], reporters: [{}] });
-  try {
-    const result = await vitest.start();
-    const failing = new Set<string>();
-    const ran = new Set<string>();
-    for (const module of result.testModules) {
-      const id = exerciseIdOf(module);
-      ran.add(id);
-      if (module.errors().length > 0 || [...module.children.allTests()].some((t) => t.result().state === 'failed')) failing.add(id);
-    }
-    const violations: string[] = [];
-    const lock = readLock();
-    let edited = 0;
-    for (const exercise of exercises) {
-      if (starterStatus(exercise, lock).some((s) => s.edited)) edited++;
-      if (!ran.has(exercise.id)) violations.push(`${exercise.id}: its tests did not run against the starting version`);
-      else if (!failing.has(exercise.id)) {
-        violations.push(`${exercise.id} passes its tests before anyone solved it: the tests must check what the learner has to write`);
-      } else console.log(`  ${ok('✓')} ${exercise.id} ${dim('fails untouched')}`);
-    }
-    if (edited > 0) console.log(dim(`  (${edited} exercise(s) you have edited were checked at their starting version, from git)`));
-    return violations;
-  } finally {
-    await vitest.close();
-  }
-}
-
 function step(failure: string, command: string, args: string[]): void {
   try {
     execFileSync(command, args, { cwd: ROOT, stdio: 'inherit' });
@@ -165,9 +159,6 @@ function step(failure: string, command: string, args: string[]): void {
   }
 }
 
-function exerciseIdOf(module: TestModule): string {
-  return relative(EXERCISES_DIR, dirname(module.moduleId)).split(/[\\/]/).join('/');
-}
 
 function checkLock(exercises: Exercise[]): void {
   const wanted = computeLock(exercises);

@@ -102,7 +102,7 @@ function redisServersOnPort(port: number): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`redis-server 127.0.0.1:${port}`);
+        return new RegExp(`(redis|valkey)-server 127\\.0\\.0\\.1:${port}\\b`).test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
       } catch {
         return false;
       }

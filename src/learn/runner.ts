@@ -103,6 +103,7 @@ export class ExerciseRunner {
       deadlineMs: deadlineMs - allowance,
       ...(running && !done.has(running) ? { runningTest: running } : {}),
       tests: outcome.finished,
+      ranMs: outcome.ranMs,
       durationMs: elapsed(),
     };
   }
@@ -134,7 +135,7 @@ export class RunCancelled extends Error {
 
 type HostOutcome =
   | { kind: 'verdict'; verdict: Verdict }
-  | { kind: 'timeout'; started: string[]; finished: TestOutcome[] }
+  | { kind: 'timeout'; started: string[]; finished: TestOutcome[]; ranMs: number }
   | { kind: 'cancelled' }
   | { kind: 'crashed'; message: string };
 
@@ -226,8 +227,12 @@ class Host {
     rmSync(this.statusFile, { force: true });
     this.hasRun = true;
     const runId = this.nextRunId++;
+    const sent = performance.now();
     return new Promise<HostOutcome>((resolve) => {
-      const timer = setTimeout(() => settle({ kind: 'timeout', started: this.pending?.started ?? [], finished: this.pending?.finished ?? [] }), deadlineMs);
+      const timer = setTimeout(
+        () => settle({ kind: 'timeout', started: this.pending?.started ?? [], finished: this.pending?.finished ?? [], ranMs: Math.round(performance.now() - sent) }),
+        deadlineMs,
+      );
       const settle = (outcome: HostOutcome): void => {
         if (this.pending?.runId !== runId) return;
         clearTimeout(timer);

@@ -41,7 +41,7 @@ export type Verdict =
   /** The test file could not load at all (an import failed, the module threw while loading). */
   | { kind: 'broken'; message: string; inLearnerFile?: Location; durationMs: number }
   /** The run went past its deadline and was stopped: a loop that never ends or a promise that never settles. */
-  | { kind: 'timed-out'; deadlineMs: number; runningTest?: string; tests: TestOutcome[]; durationMs: number };
+  | { kind: 'timed-out'; deadlineMs: number; runningTest?: string; tests: TestOutcome[]; durationMs: number; ranMs?: number };
 
 export interface CollectOptions {
   /** Test files of this run: modules outside it are ignored. */

@@ -1,0 +1,142 @@
+/**
+ * The exercise contract, proved through the learner's loop's own code path — runner (a killable
+ * child process with a deadline) → verdict → render → record — for every exercise:
+ *
+ *   solutions  the reference solution passes, renders, and is recorded as done;
+ *   starters   the untouched starting file fails, within the deadline, renders without an internal
+ *              error, and is not recorded as done;
+ *   runaway    code that never returns is stopped at its deadline, and the verdict says so.
+ *
+ * Every verdict must name only that exercise's tests (a warm test runner remembers every module it
+ * ever ran; a verdict must not). Returns the violations, one line each.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Exercise, Track } from '../src/catalog/catalog.ts';
+import type { SessionBrokers } from '../src/learn/brokers.ts';
+import { renderVerdict } from '../src/learn/report.ts';
+import { ExerciseRunner, type Verdict } from '../src/learn/runner.ts';
+import { bad, dim, ok } from '../src/learn/style.ts';
+import { Workbook } from '../src/learn/workbook.ts';
+import type { ExerciseTarget } from '../src/testing/exercise-target.ts';
+
+export type LoopTarget = Extract<ExerciseTarget, 'solutions' | 'starters' | 'runaway'>;
+
+/** Short, so that 53 runaways cost minutes, not an hour; the learner's deadlines are longer. */
+const RUNAWAY_DEADLINE_MS = 3_000;
+/** How late past its deadline a runaway may be reported (the kill, the machine being busy). */
+const RUNAWAY_SLACK_MS = 8_000;
+
+export interface LoopContractResult {
+  violations: string[];
+  checked: number;
+  skipped: Array<{ exercise: Exercise; why: string }>;
+}
+
+export async function checkThroughTheLoop(
+  target: LoopTarget,
+  tracks: Track[],
+  brokers: SessionBrokers,
+  lanes = 2,
+): Promise<LoopContractResult> {
+  const exercises = tracks.flatMap((t) => t.exercises);
+  const progressDir = mkdtempSync(join(tmpdir(), 'workbook-contract-'));
+  const workbook = new Workbook({ tracks, progressFile: join(progressDir, 'progress.json'), backupsDir: join(progressDir, 'backups') });
+  const violations: string[] = [];
+  const skipped: LoopContractResult['skipped'] = [];
+  let checked = 0;
+  const queue = [...exercises];
+  const lane = async (): Promise<void> => {
+    const runner = new ExerciseRunner(target);
+    try {
+      for (let exercise = queue.shift(); exercise; exercise = queue.shift()) {
+        const unavailable = await brokers.ensure(exercise.broker);
+        if (unavailable) {
+          skipped.push({ exercise, why: unavailable });
+          continue;
+        }
+        const started = performance.now();
+        const verdict = await runner.run(exercise, {
+          env: brokers.env(),
+          ...(target === 'runaway' ? { deadlineMs: RUNAWAY_DEADLINE_MS, coldAllowanceMs: 2_000 } : {}),
+        });
+        const problem = judge(target, exercise, verdict, workbook, performance.now() - started);
+        checked++;
+        if (problem) {
+          violations.push(`${exercise.id} (${target}): ${problem}`);
+          console.log(`  ${bad('✗')} ${exercise.id} ${bad(problem)}`);
+        } else console.log(`  ${ok('✓')} ${exercise.id} ${dim(`${describe(verdict)} (${Math.round(performance.now() - started)} ms)`)}`);
+      }
+    } finally {
+      await runner.close();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, lanes) }, () => lane()));
+  } finally {
+    rmSync(progressDir, { recursive: true, force: true });
+  }
+  return { violations, checked, skipped };
+}
+
+function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workbook: Workbook, elapsedMs: number): string | undefined {
+  let rendered: string;
+  try {
+    rendered = renderVerdict(exercise, verdict);
+  } catch (error) {
+    return `the verdict does not render: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (!rendered.trim() || /Unexpected error|bug in the workbook|\[object Object\]/.test(rendered)) {
+    return `the verdict renders badly:\n${rendered}`;
+  }
+  const foreign = foreignTests(exercise, verdict);
+  if (foreign.length > 0) return `the verdict names tests that are not this exercise's: ${foreign.slice(0, 3).join('; ')}`;
+  const done = workbook.record(exercise, verdict);
+  switch (target) {
+    case 'solutions':
+      if (verdict.kind !== 'passed') return `the reference solution does not pass through the loop:\n${indent(rendered)}`;
+      if (!done || !workbook.isDone(exercise)) return 'a passing reference solution was not recorded as done';
+      return undefined;
+    case 'starters':
+      if (done || workbook.isDone(exercise)) return 'the untouched starting file was recorded as done';
+      if (verdict.kind === 'passed') return 'passes before anyone solved it: the tests must check what the learner has to write';
+      if (verdict.kind === 'timed-out') {
+        return `the untouched starting file runs into the loop's deadline (${verdict.deadlineMs} ms${verdict.runningTest ? `, in "${verdict.runningTest}"` : ''}): a learner would be told their code never finishes. Make the tests fail faster, or raise the deadline in src/learn/runner.ts.`;
+      }
+      return undefined;
+    case 'runaway':
+      if (verdict.kind !== 'timed-out') return `code that never returns was not stopped as a runaway (verdict: ${verdict.kind})`;
+      // From the moment the tests were handed to a ready runner (a new runner process takes seconds to start).
+      if ((verdict.ranMs ?? elapsedMs) > RUNAWAY_DEADLINE_MS + 2_000 + RUNAWAY_SLACK_MS) return `the runaway was stopped only after ${verdict.ranMs ?? Math.round(elapsedMs)} ms`;
+      if (done) return 'a runaway was recorded as done';
+      return undefined;
+  }
+}
+
+/** Test names in the verdict that do not appear in this exercise's test files. */
+function foreignTests(exercise: Exercise, verdict: Verdict): string[] {
+  if (!('tests' in verdict)) return [];
+  const source = exercise.tests.map((t) => readFileSync(join(exercise.dir, t), 'utf8')).join('\n');
+  return verdict.tests
+    .map((t) => t.name)
+    .filter((name) => {
+      const title = name.split(' > ').pop() ?? name;
+      // Titles may interpolate values: the text before the first interpolation must be in the file.
+      const fixed = title.split(/\d/)[0]?.slice(0, 30) ?? '';
+      return fixed.length >= 4 && !source.includes(fixed);
+    });
+}
+
+function describe(verdict: Verdict): string {
+  if (verdict.kind === 'timed-out') return `stopped at ${verdict.deadlineMs} ms${verdict.runningTest ? ` in "${verdict.runningTest}"` : ' while loading'}`;
+  if ('tests' in verdict) return `${verdict.kind}, ${verdict.tests.filter((t) => t.passed).length}/${verdict.tests.length}`;
+  return verdict.kind;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
+}
