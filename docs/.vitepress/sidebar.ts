@@ -27,6 +27,6 @@ export function buildSidebar(view: CatalogView = buildCatalogView()): DefaultThe
     },
     { text: 'Labs', items: [{ text: 'All labs', link: '/labs/' }, ...view.labs.map((lab) => ({ text: lab.title, link: lab.url }))] },
     { text: 'Interview practice', items: [{ text: 'Flashcards', link: '/flashcards' }, { text: 'Mock interview', link: '/interview-practice' }] },
-    { text: 'Reference', items: [{ text: 'Guide coverage', link: '/reference/coverage' }] },
+    { text: 'Reference', items: [{ text: 'Guide coverage', link: '/reference/coverage' }, { text: 'Shared numbers', link: '/reference/numbers' }] },
   ];
 }
