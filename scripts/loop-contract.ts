@@ -61,7 +61,7 @@ export async function checkThroughTheLoop(
           env: brokers.env(),
           ...(target === 'runaway' ? { deadlineMs: RUNAWAY_DEADLINE_MS, coldAllowanceMs: 2_000 } : {}),
         });
-        const problem = judge(target, exercise, verdict, workbook, performance.now() - started);
+        const problem = judge(target, exercise, verdict, workbook, performance.now() - started, exercises);
         checked++;
         if (problem) {
           violations.push(`${exercise.id} (${target}): ${problem}`);
@@ -80,7 +80,7 @@ export async function checkThroughTheLoop(
   return { violations, checked, skipped };
 }
 
-function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workbook: Workbook, elapsedMs: number): string | undefined {
+function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workbook: Workbook, elapsedMs: number, everyExercise: Exercise[]): string | undefined {
   let rendered: string;
   try {
     rendered = renderVerdict(exercise, verdict);
@@ -90,7 +90,7 @@ function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workboo
   if (!rendered.trim() || /Unexpected error|bug in the workbook|\[object Object\]/.test(rendered)) {
     return `the verdict renders badly:\n${rendered}`;
   }
-  const foreign = foreignTests(exercise, verdict);
+  const foreign = foreignTests(exercise, verdict, everyExercise);
   if (foreign.length > 0) return `the verdict names tests that are not this exercise's: ${foreign.slice(0, 3).join('; ')}`;
   const done = workbook.record(exercise, verdict);
   switch (target) {
@@ -114,18 +114,31 @@ function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workboo
   }
 }
 
-/** Test names in the verdict that do not appear in this exercise's test files. */
-function foreignTests(exercise: Exercise, verdict: Verdict): string[] {
+/**
+ * Test names in the verdict that belong to another exercise: not found in this exercise's test
+ * files, and found in another's. (Titles may interpolate values, so a title missing from its own
+ * file alone proves nothing; one that another exercise's file holds is a leak from an earlier run.)
+ */
+function foreignTests(exercise: Exercise, verdict: Verdict, everyExercise: Exercise[]): string[] {
   if (!('tests' in verdict)) return [];
-  const source = exercise.tests.map((t) => readFileSync(join(exercise.dir, t), 'utf8')).join('\n');
+  const own = testSource(exercise);
+  const others = everyExercise.filter((e) => e !== exercise).map(testSource);
   return verdict.tests
     .map((t) => t.name)
     .filter((name) => {
-      const title = name.split(' > ').pop() ?? name;
-      // Titles may interpolate values: the text before the first interpolation must be in the file.
-      const fixed = title.split(/\d/)[0]?.slice(0, 30) ?? '';
-      return fixed.length >= 4 && !source.includes(fixed);
+      const title = (name.split(' > ').pop() ?? name).slice(0, 40);
+      return title.length >= 8 && !own.includes(title) && others.some((source) => source.includes(title));
     });
+}
+
+const sources = new Map<string, string>();
+function testSource(exercise: Exercise): string {
+  let source = sources.get(exercise.id);
+  if (source === undefined) {
+    source = exercise.tests.map((t) => readFileSync(join(exercise.dir, t), 'utf8')).join('\n');
+    sources.set(exercise.id, source);
+  }
+  return source;
 }
 
 function describe(verdict: Verdict): string {
