@@ -7,7 +7,7 @@
  * which test was running. A new child starts for the next run. `cancel()` stops a run at once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,14 +90,20 @@ export class ExerciseRunner {
     };
     const outcome = await host.run(request, deadlineMs, options.onTestStarted);
     if (outcome.kind === 'verdict') return outcome.verdict;
-    // The host is gone or must go: the next run gets a fresh one, started now.
-    if (this.host === host) this.host = undefined;
-    host.kill();
-    if (!this.closed && !this.spare) this.spare = { host: new Host(this.target, options.env ?? {}), env };
+    // Stop what is still running. Killing only the test workers keeps Vitest warm in the runner
+    // process (it reports the lost worker and goes idle); if that does not bring it to rest, the
+    // whole process group goes, and a spare starts now for the next run (the learner's fix).
+    const name = host.testStartedLast();
+    const stillUsable = outcome.kind !== 'crashed' && (await host.bringToRest());
+    if (!stillUsable) {
+      if (this.host === host) this.host = undefined;
+      host.kill();
+      if (!this.closed && !this.spare) this.spare = { host: new Host(this.target, options.env ?? {}), env };
+    }
     if (outcome.kind === 'cancelled') throw new RunCancelled();
     if (outcome.kind === 'crashed') throw new RunnerError(outcome.message);
     const done = new Set(outcome.finished.map((t) => t.name));
-    const running = host.testStartedLast() ?? outcome.started.filter((name) => !done.has(name)).at(-1);
+    const running = name ?? outcome.started.filter((name) => !done.has(name)).at(-1);
     return {
       kind: 'timed-out',
       deadlineMs: deadlineMs - allowance,
@@ -192,6 +198,7 @@ class Host {
     this.exited = new Promise((resolve) => {
       this.child.once('exit', () => {
         this.dead = true;
+        for (const waiter of this.idleWaiters.splice(0)) waiter();
         const last = this.lastOutput.trim().split('\n').filter(Boolean).at(-1);
         this.pending?.settle({ kind: 'crashed', message: `the test runner stopped unexpectedly${last ? ` (${last})` : ''}` });
         resolve();
@@ -240,6 +247,7 @@ class Host {
         resolve(outcome);
       };
       this.pending = { runId, settle, started: [], finished: [], onTestStarted };
+      this.busy = runId;
       this.send({ type: 'run', run: { ...request, runId } });
     });
   }
@@ -248,7 +256,59 @@ class Host {
 
   cancel(): void {
     this.cancelStart?.();
+    if (this.pending) this.send({ type: 'cancel' });
     this.pending?.settle({ kind: 'cancelled' });
+  }
+
+  /** The run this process is still busy with (its result no longer wanted), if any. */
+  private busy: number | undefined;
+  private readonly idleWaiters: Array<() => void> = [];
+
+  /**
+   * After a cancel or a deadline: waits for Vitest to wind the run down; if it does not (a worker
+   * frozen by the learner's loop), kills the test workers and waits again. True when the process is
+   * idle and can serve the next run.
+   */
+  async bringToRest(): Promise<boolean> {
+    if (this.dead) return false;
+    if (await this.idleWithin(1_000)) return true;
+    if (!this.killWorkers()) return false;
+    return this.idleWithin(5_000);
+  }
+
+  private idleWithin(ms: number): Promise<boolean> {
+    if (this.busy === undefined) return Promise.resolve(!this.dead);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(!this.dead);
+      });
+    });
+  }
+
+  /** SIGKILLs this process's children (Vitest's test workers); false where they cannot be found (no /proc). */
+  private killWorkers(): boolean {
+    const pid = this.child.pid;
+    if (pid === undefined) return false;
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    } catch {
+      return false;
+    }
+    let killed = 0;
+    for (const entry of entries) {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+        process.kill(Number(entry), 'SIGKILL');
+        killed++;
+      } catch {
+        // Gone already.
+      }
+    }
+    return killed > 0;
   }
 
   kill(): void {
@@ -275,6 +335,10 @@ class Host {
   }
 
   private onMessage(message: HostMessage): void {
+    if ((message.type === 'done' || message.type === 'failed') && message.runId === this.busy) {
+      this.busy = undefined;
+      for (const waiter of this.idleWaiters.splice(0)) waiter();
+    }
     const pending = this.pending;
     if (message.type === 'ready' || !pending || message.runId !== pending.runId) return;
     if (message.type === 'started') {
