@@ -75,6 +75,23 @@ describe('npm start serves the site with the learner progress', () => {
     }
   });
 
+  test('the home page shows the progress of each track and the next exercise', async () => {
+    if (!browser || !site || !first || !second) throw new Error('setup failed (see above)');
+    writeProgress([first.id], second.id);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.url);
+      await page.waitForSelector(`.home-progress[data-progress="live"] [data-next="${second.id}"]`, { timeout: 30_000 });
+      const track = loadTracks().find((t) => t.exercises.some((e) => e.id === first.id));
+      const row = page.locator(`.home-tracks tr[data-track="${track?.id}"]`);
+      expect(await row.getAttribute('data-done')).toBe('1');
+      expect(await row.innerText()).toContain(`1 of ${track?.exercises.length}`);
+      expect(await page.locator('.home-next a').getAttribute('href')).toBe(`/exercises/${second.id}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('stopping it closes the port', async () => {
     if (!site) throw new Error('setup failed (see above)');
     const { port, url } = site;

@@ -18,6 +18,7 @@ import { loadDeck } from '../src/flashcards/deck-files.ts';
 import {
   BROWSER_STORAGE_KEY,
   emptyState,
+  formatInterval,
   gradeCard,
   importState,
   recordInterview,
@@ -274,7 +275,31 @@ describe('the Flashcards page', () => {
       await page.locator('[data-filter="level"]').selectOption('advanced');
       await see(page, `[data-total="${deck.cards.filter((c) => c.chapter === 'kafka' && c.level === 'advanced').length}"]`, 'the filter to apply');
       expect(new URL(page.url()).search).toBe('?chapter=kafka&level=advanced');
+      expect(await page.locator('.fc-status').innerText(), 'the chapter by its title, not its slug').toContain('cards: Apache Kafka · level advanced');
       expect(deck.byId.get((await cardId(page)) ?? '')?.chapter).toBe('kafka');
+    });
+  });
+});
+
+describe('the grade buttons', () => {
+  test('the interval a button shows is the interval scheduled, even when the learner takes hours to press it', async () => {
+    await asLearner({}, async (learner) => {
+      const { page } = learner;
+      // The page's clock, moved by the test: FSRS's fuzz depends on the review time.
+      await page.clock.install({ time: new Date('2026-03-10T09:00:00Z') });
+      await learner.open('/flashcards');
+      const first = (await cardId(page)) ?? '';
+      await page.keyboard.press('Space');
+      await see(page, `.fc-card[data-card-id="${first}"][data-side="answer"]`, 'the answer side');
+      const promised = (await page.locator('[data-grade="easy"] .fc-grade-interval').innerText()).trim();
+      expect(promised).toMatch(/^\d+ days?$/);
+      await page.clock.fastForward('05:00:00');
+      await page.keyboard.press('4');
+      await waitForNextCard(page, first);
+      expect(await page.locator('[data-feedback]').innerText()).toBe(`✓ Easy: that card comes back in ${promised}.`);
+      const saved = parsed(await stored(page)).cards[first]?.fsrs;
+      const scheduledMs = new Date(saved?.due ?? 0).getTime() - new Date(saved?.last_review ?? 0).getTime();
+      expect(formatInterval(scheduledMs), 'the stored due date, counted from the review').toBe(promised);
     });
   });
 });
@@ -359,6 +384,55 @@ describe('the mock interview', () => {
       const session = parsed(await stored(page)).interviews[0];
       expect(session?.level).toBe('basic');
       expect(session?.answers.map((a) => a.cardId)).toEqual(asked);
+    });
+  });
+});
+
+describe('a mock interview on one chapter', () => {
+  test('survives reloads with its typed answer, records its chapter, and ends with each answer beside the model answer', async () => {
+    await asLearner({}, async (learner) => {
+      const { page } = learner;
+      await learner.open('/interview-practice');
+      await page.locator('[data-interview="chapter"]').selectOption('kafka');
+      await page.locator('[data-interview="count"]').fill('2');
+      await page.locator('[data-action="start"]').click();
+      await see(page, '[data-interview-phase="asking"]', 'the first question');
+      const first = (await page.locator('.mi-question').getAttribute('data-card-id')) ?? '';
+      expect(deck.byId.get(first)?.chapter).toBe('kafka');
+      const draft = 'A rebalance revokes every partition (eager protocol), then';
+      await page.locator('[data-interview="answer"]').fill(draft);
+
+      await page.reload();
+      await see(page, `.mi-question[data-card-id="${first}"][data-phase="asking"]`, 'the same question after the reload');
+      expect(await page.locator('[data-interview="answer"]').inputValue(), 'the typed answer survives the reload').toBe(draft);
+      const mine = `${draft} reassigns them.`;
+      await page.locator('[data-interview="answer"]').fill(mine);
+      await page.locator('[data-action="reveal"]').click();
+      await see(page, '[data-interview-phase="answered"]', 'the model answer');
+      await page.locator('[data-point="0"]').check();
+
+      await page.reload();
+      await see(page, `.mi-question[data-card-id="${first}"][data-phase="answered"]`, 'the checklist again after a reload');
+      expect(await page.locator('[data-point="0"]').isChecked(), 'the ticked point survives the reload').toBe(true);
+      await page.locator('[data-action="next"]').click();
+      await see(page, `.mi-question[data-phase="asking"]:not([data-card-id="${first}"])`, 'the second question');
+      const second = (await page.locator('.mi-question').getAttribute('data-card-id')) ?? '';
+      await page.locator('[data-action="reveal"]').click();
+      await page.locator('[data-action="next"]').click();
+
+      await see(page, '[data-interview-phase="done"]', 'the end of the interview');
+      const compared = page.locator('.mi-compare');
+      expect(await compared.evaluateAll((sections) => sections.map((s) => s.getAttribute('data-compare')))).toEqual([first, second]);
+      expect(await compared.first().locator('[data-yours]').innerText()).toBe(mine);
+      expect(await compared.first().locator(`[data-answer="${first}"]`).count(), 'the model answer beside it').toBe(1);
+      expect(await compared.last().locator('[data-yours]').innerText()).toBe('(no answer typed)');
+
+      const session = parsed(await stored(page)).interviews[0];
+      expect(session?.chapters).toEqual(['kafka']);
+      expect(session?.level).toBe('mixed');
+      await page.reload();
+      await see(page, '[data-interview-phase="setup"]', 'a finished interview is not resumed');
+      expect(await page.locator('.mi-history [data-scope]').first().innerText()).toBe('Apache Kafka');
     });
   });
 });

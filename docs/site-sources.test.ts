@@ -20,7 +20,7 @@ import { readSiteProgress } from '../src/site/progress-plugin.ts';
 import { resolveStaticPath } from '../src/site/static-server.ts';
 import { linksToUnwrittenChapters } from './.vitepress/unwritten-chapters.ts';
 import { mermaidFence } from './.vitepress/mermaid-fence.ts';
-import { renderForSearch, searchSections } from './.vitepress/search.ts';
+import { pageKind, renderForSearch, searchSections } from './.vitepress/search.ts';
 
 const tracks = loadTracks();
 const exercises = tracks.flatMap((t) => t.exercises);
@@ -147,10 +147,10 @@ describe('local search', () => {
     const exercise = exercises[0];
     if (!exercise) throw new Error('the workbook has no exercise');
     const sections = await searchSections(join(DOCS_DIR, 'exercises', `${exercise.id}.md`), '');
-    expect(sections[0]?.titles).toEqual([exercise.title]);
+    expect(sections[0]?.titles, 'the kind of page leads the breadcrumb').toEqual(['Exercise', exercise.title]);
     expect(sections.map((s) => s.anchor)).toEqual(expect.arrayContaining(['the-task', 'work-on-it', 'hints']));
     const task = sections.find((s) => s.anchor === 'the-task');
-    expect(task?.titles).toEqual([exercise.title, 'The task']);
+    expect(task?.titles).toEqual(['Exercise', exercise.title, 'The task']);
     expect(task?.text).toContain(exercise.statement.split('\n')[0]?.replace(/[`*]/g, '').slice(0, 30));
   });
 
@@ -167,11 +167,12 @@ describe('local search', () => {
     const md = await createMarkdownRenderer(DOCS_DIR);
     const html = md.render('# Kafka\n\nIntro.\n\n## Topics\n\nLogs.\n\n### Partitions\n\nOrdered.\n\n## Groups\n\nShare.\n', {});
     expect(await searchSections(join(DOCS_DIR, 'chapters', 'kafka.md'), html)).toEqual([
-      { anchor: 'kafka', titles: ['Kafka'], text: expect.stringContaining('Intro.') },
-      { anchor: 'topics', titles: ['Kafka', 'Topics'], text: expect.stringContaining('Logs.') },
-      { anchor: 'partitions', titles: ['Kafka', 'Topics', 'Partitions'], text: expect.stringContaining('Ordered.') },
-      { anchor: 'groups', titles: ['Kafka', 'Groups'], text: expect.stringContaining('Share.') },
+      { anchor: 'kafka', titles: ['Chapter', 'Kafka'], text: expect.stringContaining('Intro.') },
+      { anchor: 'topics', titles: ['Chapter', 'Kafka', 'Topics'], text: expect.stringContaining('Logs.') },
+      { anchor: 'partitions', titles: ['Chapter', 'Kafka', 'Topics', 'Partitions'], text: expect.stringContaining('Ordered.') },
+      { anchor: 'groups', titles: ['Chapter', 'Kafka', 'Groups'], text: expect.stringContaining('Share.') },
     ]);
+    expect(['chapters/kafka.md', 'exercises/04_kafka/01_x.md', 'labs/kafka-rebalance.md', 'labs/index.md', 'index.md'].map(pageKind)).toEqual(['Chapter', 'Exercise', 'Lab', undefined, undefined]);
   });
 });
 

@@ -150,6 +150,50 @@ describe('search', () => {
   });
 });
 
+describe('the home page and the 404 page', () => {
+  test('the home page says what is inside, gives a clear start and has a main landmark; Coverage is in the footer, not the nav', async () => {
+    await withPage(DESKTOP, async (page) => {
+      await page.goto(`${origin()}/`);
+      expect(await settle(page)).toBeUndefined();
+      expect(await page.locator('main').count(), 'a main landmark').toBeGreaterThan(0);
+      expect(await page.locator('.home-card-title').allInnerTexts()).toEqual(['Chapters', 'Exercises', 'Labs', 'Flashcards', 'Mock interview']);
+      expect(await page.locator('.home-progress[data-progress="static"] a.home-start').getAttribute('href')).toBe('/chapters/fundamentals');
+      expect(await page.locator('.VPNavBarMenu a', { hasText: 'Coverage' }).count(), 'Coverage is not in the top nav').toBe(0);
+      expect(await page.locator('.VPFooter a[href="/reference/coverage"]').count(), 'a footer link to the coverage page').toBe(1);
+      const descriptions = new Set<string>();
+      for (const url of ['/', '/chapters/kafka', '/chapters/sns', `/labs/${labs[0]?.name}`, `/exercises/${exercises[0]?.id}`]) {
+        await page.goto(origin() + url);
+        descriptions.add((await page.locator('meta[name="description"]').getAttribute('content')) ?? '');
+      }
+      expect(descriptions.size, 'each page has its own meta description').toBe(5);
+    });
+  });
+
+  test('an unknown address shows our 404 page with the ways on', async () => {
+    await withPage(DESKTOP, async (page) => {
+      await page.goto(`${origin()}/chapters/no-such-chapter`);
+      await page.waitForSelector('.not-found', { timeout: 15_000 });
+      expect(await page.locator('.not-found-title').innerText()).toBe('There is no page at this address');
+      expect(await page.locator('.not-found-chapters a').count()).toBeGreaterThan(10);
+    });
+  });
+
+  test('search results say what kind of page a hit is', async () => {
+    const lab = labs[0];
+    if (!lab) throw new Error('the workbook has no lab');
+    await withPage(DESKTOP, async (page) => {
+      await page.goto(`${origin()}/`);
+      expect(await settle(page)).toBeUndefined();
+      await page.locator('.VPNavBarSearch .DocSearch-Button').click();
+      await page.locator('#localsearch-input').fill(lab.title.split(/\s+/).slice(0, 4).join(' '));
+      const hit = page.locator(`.VPLocalSearchBox a.result[href*="/labs/${lab.name}"]`).first();
+      await hit.waitFor({ timeout: 10_000 });
+      // The breadcrumb of a hit: "# Lab › <title> ›…"
+      expect((await hit.innerText()).replace(/^#\s*/, '')).toMatch(/^Lab\s+Cache|^Lab\b/);
+    });
+  });
+});
+
 describe('on a phone (390 px wide)', () => {
   test.each(pages)('%s does not scroll sideways', (url) => {
     const measured = phoneWidths.get(url);

@@ -2,6 +2,7 @@ import { defineConfig } from 'vitepress';
 import { catalogReloadPlugin } from '../../src/site/catalog-reload-plugin.ts';
 import { SITE_QUIET_ENV } from '../../src/site/env.ts';
 import { progressPlugin } from '../../src/site/progress-plugin.ts';
+import { pageDescription } from './descriptions.ts';
 import { mermaidFence } from './mermaid-fence.ts';
 import { renderForSearch, searchSections } from './search.ts';
 import { buildSidebar } from './sidebar.ts';
@@ -25,7 +26,14 @@ export default defineConfig({
     ['link', { rel: 'icon', href: ICON_URL }],
   ],
   markdown: {
+    // GitHub's high-contrast pair: every token colour passes WCAG AA on the code block background
+    // (the default github-light/dark pair has comments and some keywords below 4.5:1).
+    theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
     config: (md) => mermaidFence(md),
+  },
+  transformPageData(pageData) {
+    const description = pageDescription(pageData);
+    if (description) pageData.description = description;
   },
   themeConfig: {
     nav: [
@@ -34,14 +42,26 @@ export default defineConfig({
       { text: 'Labs', link: '/labs/' },
       { text: 'Flashcards', link: '/flashcards' },
       { text: 'Mock interview', link: '/interview-practice' },
-      { text: 'Coverage', link: '/reference/coverage' },
     ],
     sidebar: buildSidebar(),
     outline: { level: [2, 3], label: 'On this page' },
     // Generated pages (exercises, labs) are indexed too: see search.ts.
-    search: { provider: 'local', options: { _render: renderForSearch, miniSearch: { _splitIntoSections: searchSections } } },
+    search: {
+      provider: 'local',
+      options: {
+        _render: renderForSearch,
+        miniSearch: { _splitIntoSections: searchSections },
+        // No aria-label: the button is then named by what it shows ("Search Ctrl K"); VitePress's
+        // "Search" left out the visible shortcut (axe: label-content-name-mismatch).
+        translations: { button: { buttonText: 'Search', buttonAriaLabel: '' } },
+      },
+    },
     docFooter: { prev: 'Previous', next: 'Next' },
-    footer: { message: 'Run <code>npm start</code> to work through the exercises with this site alongside.' },
+    // Coverage is for the workbook's maintainers: a footer link, not a top-nav slot.
+    footer: {
+      message: 'Run <code>npm start</code> to work through the exercises with this site alongside.',
+      copyright: '<a href="/reference/coverage">Which guide sections each chapter covers</a>',
+    },
   },
   vite: {
     plugins: [

@@ -35,11 +35,23 @@ function generatedPages(): Promise<{ md: MarkdownRenderer; pages: Map<string, st
 }
 
 export async function searchSections(path: string, html: string): Promise<SearchSection[]> {
-  if (html !== '') return splitIntoSections(html);
-  const { md, pages } = await generatedPages();
   const relativePath = relative(DOCS_DIR, path).split(sep).join('/');
+  const kind = pageKind(relativePath);
+  // The kind of page leads each result's breadcrumb: "Lab › Kafka rebalance › What it shows".
+  const labelled = (sections: SearchSection[]): SearchSection[] => (kind ? sections.map((s) => ({ ...s, titles: [kind, ...s.titles] })) : sections);
+  if (html !== '') return labelled(splitIntoSections(html));
+  const { md, pages } = await generatedPages();
   const markdown = pages.get(relativePath);
-  return markdown === undefined ? [] : splitIntoSections(renderForSearch(markdown, { path, relativePath, cleanUrls: true }, md));
+  return markdown === undefined ? [] : labelled(splitIntoSections(renderForSearch(markdown, { path, relativePath, cleanUrls: true }, md)));
+}
+
+/** "Chapter", "Exercise", "Lab" or "Track" for a page under docs/, from where it lives. */
+export function pageKind(relativePath: string): string | undefined {
+  if (relativePath.startsWith('chapters/')) return 'Chapter';
+  if (/^exercises\/[^/]+\/[^/]+\.md$/.test(relativePath) && !relativePath.endsWith('/index.md')) return 'Exercise';
+  if (/^exercises\/[^/]+\/index\.md$/.test(relativePath)) return 'Track';
+  if (/^labs\/[^/]+\.md$/.test(relativePath) && relativePath !== 'labs/index.md') return 'Lab';
+  return undefined;
 }
 
 /**

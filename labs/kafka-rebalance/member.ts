@@ -1,7 +1,8 @@
 /**
  * One group member in a process of its own, so the lab can kill it without a goodbye.
  *   node --import tsx member.ts <brokers> <groupId> <topic>
- * Prints `assigned <json>` after every rebalance it takes part in.
+ * Prints `assigned <json>` after every rebalance it takes part in. The lab stops it with SIGKILL
+ * (no goodbye); Ctrl-C or SIGTERM make it leave the group properly, as any consumer should.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { MEMBER_TIMING } from './timing.ts';
@@ -15,3 +16,11 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
 await consumer.connect();
 await consumer.subscribe({ topic, fromBeginning: true });
 await consumer.run({ eachMessage: async () => {} });
+
+// A consumer that dies without disconnect() sends no LeaveGroup: the group then waits a whole
+// sessionTimeout before it hands this member's partitions to the others.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void consumer.disconnect().finally(() => process.exit(0));
+  });
+}

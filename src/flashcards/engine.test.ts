@@ -9,7 +9,7 @@ import { parseDeck, type Deck } from './deck.ts';
 import { describeFilter, filterCards, parseChapters, parseLevels } from './filters.ts';
 import { interviewHistory, pickInterviewQuestions, recordInterview, scoreAnswer, sessionScore } from './interview.ts';
 import { deckStatus, nextCard } from './queue.ts';
-import { GRADES, SCHEDULER_PARAMETERS, formatInterval, gradeCard, gradeForKey, previewGrades } from './scheduler.ts';
+import { GRADES, SCHEDULER_PARAMETERS, formatInterval, gradeCard, gradeForKey, previewGrades, recordGrade } from './scheduler.ts';
 import { emptyState, importState, localDay, serialiseState, toFsrsCard, withNewPerDay, type GradeName, type ReviewState } from './state.ts';
 
 type Fields = { level?: string; kind?: string };
@@ -64,6 +64,15 @@ describe('grading follows ts-fsrs', () => {
     const after = grade(before, 'k1', 'again', at(10, 9));
     expect(before).toEqual(copy);
     expect(after.cards.k1?.summary).toEqual({ firstReview: at(10, 9).toISOString(), lastReview: at(10, 9).toISOString(), lastGrade: 'again', grades: { again: 1, hard: 0, good: 0, easy: 0 } });
+  });
+
+  test('recording a previewed grade stores exactly the due date the preview showed', () => {
+    const previews = previewGrades(emptyState(), 'k1', at(10, 9));
+    for (const preview of previews) {
+      const after = recordGrade(emptyState(), 'k1', preview);
+      expect(after.cards.k1?.fsrs.due, preview.name).toBe(preview.due.toISOString());
+      expect(after.cards.k1?.summary.lastReview).toBe(at(10, 9).toISOString());
+    }
   });
 
   test('the keys and the labels of the four grades', () => {
@@ -123,7 +132,7 @@ describe('filters', () => {
     expect(ids({ chapters: ['kafka', 'sns'], levels: ['basic', 'intermediate'] })).toEqual(['k1', 'k2', 's1', 's2']);
     expect(ids({ chapters: ['sns'], levels: ['advanced'] })).toEqual([]);
     expect(deckStatus(deck, emptyState(), { now: at(10, 9), filter: { levels: ['advanced'] } })).toMatchObject({ total: 2, newLeftToday: 2 });
-    expect(describeFilter({ chapters: ['kafka'], levels: ['advanced'] })).toBe('chapter kafka · level advanced');
+    expect(describeFilter({ chapters: ['kafka'], levels: ['advanced'] })).toBe('Apache Kafka · level advanced');
   });
 
   test('typed values are checked, with the valid choices in the message', () => {

@@ -3,7 +3,7 @@
  * text (command-line flags, URL parameters), so parsing gives a one-line error that lists the valid
  * choices. Browser-safe: no Node imports.
  */
-import { CHAPTERS, type ChapterId } from '../catalog/chapters.ts';
+import { CHAPTERS, chapterTitle, type ChapterId } from '../catalog/chapters.ts';
 import { WorkbookError } from '../harness/errors.ts';
 import { KINDS, LEVELS, type Card, type Kind, type Level } from './schema.ts';
 
@@ -23,10 +23,10 @@ export function filterCards(cards: readonly Card[], filter: CardFilter = {}): Ca
   return cards.filter((card) => matchesFilter(card, filter));
 }
 
-/** "chapter kafka · level advanced", or "all cards". */
+/** "Apache Kafka · level advanced" (chapters by their title, as a reader knows them), or "all cards". */
 export function describeFilter(filter: CardFilter = {}): string {
   const parts = [
-    filter.chapters?.length ? `chapter ${filter.chapters.join(', ')}` : '',
+    filter.chapters?.length ? filter.chapters.map(chapterTitle).join(', ') : '',
     filter.levels?.length ? `level ${filter.levels.join(', ')}` : '',
     filter.kinds?.length ? `kind ${filter.kinds.join(', ')}` : '',
   ].filter(Boolean);

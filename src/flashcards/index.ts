@@ -11,6 +11,7 @@ export {
   DEFAULT_INTERVIEW_QUESTIONS,
   INTERVIEW_KINDS,
   interviewHistory,
+  interviewScope,
   pickInterviewQuestions,
   recordInterview,
   scoreAnswer,
@@ -19,7 +20,7 @@ export {
   type InterviewScore,
 } from './interview.ts';
 export { DEFAULT_LEARN_AHEAD_MINUTES, deckStatus, nextCard, type DeckStatus, type NextCard, type QueueOptions } from './queue.ts';
-export { GRADES, KEYS, SCHEDULER_PARAMETERS, formatInterval, gradeByName, gradeCard, gradeForKey, previewGrades, type GradeChoice, type GradePreview } from './scheduler.ts';
+export { GRADES, KEYS, SCHEDULER_PARAMETERS, formatInterval, gradeByName, gradeCard, gradeForKey, previewGrades, previewOf, recordGrade, type GradeChoice, type GradePreview } from './scheduler.ts';
 export { GUIDE_KEYS, KINDS, LEVELS, cardInputSchema, type Card, type CardSource, type Correction, type GuideKey, type Kind, type Level } from './schema.ts';
 export {
   BROWSER_STORAGE_KEY,
@@ -30,6 +31,8 @@ export {
   emptyState,
   exportFileName,
   importState,
+  interviewAnswerSchema,
+  interviewSessionSchema,
   localDay,
   newCardsIntroducedOn,
   serialiseState,

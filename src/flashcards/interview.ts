@@ -4,6 +4,7 @@
  * time. The browser runs the full mock interview (timer, text box, checklist); the terminal offers
  * a short version. Browser-safe: no Node imports.
  */
+import { chapterTitle } from '../catalog/chapters.ts';
 import { WorkbookError } from '../harness/errors.ts';
 import type { Deck } from './deck.ts';
 import { filterCards, type CardFilter } from './filters.ts';
@@ -70,4 +71,9 @@ export function interviewHistory(state: ReviewState, limit = 10): Array<Intervie
     .slice(-limit)
     .reverse()
     .map((session) => ({ ...session, score: sessionScore(session) }));
+}
+
+/** What an interview drew from, as a reader says it: "Apache Kafka", or "all chapters". */
+export function interviewScope(session: Pick<InterviewSession, 'chapters'>): string {
+  return session.chapters?.length ? session.chapters.map(chapterTitle).join(', ') : 'all chapters';
 }

@@ -47,35 +47,54 @@ export function fsrsCardOf(state: ReviewState, cardId: string, now: Date): FsrsC
   return stored ? toFsrsCard(stored.fsrs) : createEmptyCard(now);
 }
 
-/** Records a review: the card's next due date is whatever ts-fsrs decides for this grade. */
-export function gradeCard(state: ReviewState, cardId: string, grade: GradeName, now: Date): ReviewState {
-  const { card } = scheduler.next(fsrsCardOf(state, cardId, now), now, gradeByName(grade).rating);
+/**
+ * Records a review: the card's next due date is whatever ts-fsrs decided for this grade in the
+ * preview the learner saw. The preview and the grade must be one computation: ts-fsrs's fuzz is
+ * seeded from the review time, so computing the outcome again at the moment of the click could
+ * schedule another interval than the button promised ("Easy 10 days" then "back in 8 days").
+ */
+export function recordGrade(state: ReviewState, cardId: string, preview: GradePreview): ReviewState {
   const previous = state.cards[cardId]?.summary;
-  const at = now.toISOString();
+  const at = preview.reviewedAt.toISOString();
   const grades = previous ? { ...previous.grades } : { again: 0, hard: 0, good: 0, easy: 0 };
-  grades[grade] += 1;
+  grades[preview.name] += 1;
   return {
     ...state,
     cards: {
       ...state.cards,
-      [cardId]: { fsrs: fromFsrsCard(card), summary: { firstReview: previous?.firstReview ?? at, lastReview: at, lastGrade: grade, grades } },
+      [cardId]: { fsrs: fromFsrsCard(preview.next), summary: { firstReview: previous?.firstReview ?? at, lastReview: at, lastGrade: preview.name, grades } },
     },
   };
+}
+
+/** Grades a card at `now`, without a preview shown first (tests, imports). */
+export function gradeCard(state: ReviewState, cardId: string, grade: GradeName, now: Date): ReviewState {
+  return recordGrade(state, cardId, previewOf(previewGrades(state, cardId, now), grade));
 }
 
 export interface GradePreview extends GradeChoice {
   due: Date;
   /** "10 min", "3 days": for the grade buttons. */
   interval: string;
+  /** The card as ts-fsrs schedules it after this grade: what recordGrade stores. */
+  next: FsrsCard;
+  /** When the outcome was computed: the review's time. */
+  reviewedAt: Date;
 }
 
-/** What each grade would do to the card now, for labelling the four choices. */
+/** What each grade would do to the card now, for labelling the four choices (and then recording one). */
 export function previewGrades(state: ReviewState, cardId: string, now: Date): GradePreview[] {
   const outcomes = scheduler.repeat(fsrsCardOf(state, cardId, now), now);
   return GRADES.map((grade) => {
-    const due = outcomes[grade.rating].card.due;
-    return { ...grade, due, interval: formatInterval(due.getTime() - now.getTime()) };
+    const next = outcomes[grade.rating].card;
+    return { ...grade, due: next.due, interval: formatInterval(next.due.getTime() - now.getTime()), next, reviewedAt: now };
   });
+}
+
+export function previewOf(previews: readonly GradePreview[], grade: GradeName): GradePreview {
+  const preview = previews.find((p) => p.name === grade);
+  if (!preview) throw new Error(`no preview for grade ${grade}`);
+  return preview;
 }
 
 export function formatInterval(ms: number): string {

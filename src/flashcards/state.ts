@@ -9,6 +9,7 @@
  */
 import { State, type Card as FsrsCard } from 'ts-fsrs';
 import { z } from 'zod';
+import { CHAPTER_IDS } from '../catalog/chapters.ts';
 import { LEVELS } from './schema.ts';
 
 /** Marks a file as ours: an import of anything else is refused with a clear message. */
@@ -52,7 +53,7 @@ const cardProgressSchema = z.object({
 });
 export type CardProgress = z.infer<typeof cardProgressSchema>;
 
-const interviewAnswerSchema = z.object({
+export const interviewAnswerSchema = z.object({
   cardId: z.string().min(1),
   seconds: z.number().min(0),
   /** Indices (0-based) of the rubric points the learner ticked. */
@@ -62,9 +63,11 @@ const interviewAnswerSchema = z.object({
 });
 export type InterviewAnswer = z.infer<typeof interviewAnswerSchema>;
 
-const interviewSessionSchema = z.object({
+export const interviewSessionSchema = z.object({
   at: isoDate,
   level: z.enum([...LEVELS, 'mixed']),
+  /** The chapters the questions were drawn from; absent means every chapter (and in older saves). */
+  chapters: z.array(z.enum(CHAPTER_IDS)).optional(),
   seconds: z.number().min(0),
   answers: z.array(interviewAnswerSchema),
 });

@@ -7,7 +7,7 @@
  */
 import { accent, bold, dim, ok } from '../learn/style.ts';
 import type { Deck } from './deck.ts';
-import { interviewHistory, pickInterviewQuestions, recordInterview, scoreAnswer, sessionScore, type InterviewOptions } from './interview.ts';
+import { interviewHistory, interviewScope, pickInterviewQuestions, recordInterview, scoreAnswer, sessionScore, type InterviewOptions } from './interview.ts';
 import { CARDS_FILE, loadCardsState, saveCardsState } from './state-file.ts';
 import type { InterviewAnswer } from './state.ts';
 import type { LineInput } from './terminal-input.ts';
@@ -80,6 +80,7 @@ export async function runInterviewSession(options: InterviewSessionOptions): Pro
   const session = {
     at: started.toISOString(),
     level: options.level ?? ('mixed' as const),
+    ...(options.chapters?.length ? { chapters: [...options.chapters] } : {}),
     seconds: (clock().getTime() - started.getTime()) / 1000,
     answers,
   };
@@ -91,7 +92,7 @@ export async function runInterviewSession(options: InterviewSessionOptions): Pro
   if (history.length > 1) {
     out(bold('Your last interviews:'));
     for (const past of history) {
-      out(`  ${new Date(past.at).toLocaleString()}  ${past.level.padEnd(12)} ${String(Math.round(past.score.ratio * 100)).padStart(3)}%  (${past.answers.length} question${past.answers.length === 1 ? '' : 's'})`);
+      out(`  ${new Date(past.at).toLocaleString()}  ${past.level.padEnd(12)} ${interviewScope(past).padEnd(24)} ${String(Math.round(past.score.ratio * 100)).padStart(3)}%  (${past.answers.length} question${past.answers.length === 1 ? '' : 's'})`);
     }
   }
   return 0;

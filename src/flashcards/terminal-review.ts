@@ -8,7 +8,7 @@ import { accent, dim, ok } from '../learn/style.ts';
 import type { Deck } from './deck.ts';
 import type { CardFilter } from './filters.ts';
 import { deckStatus, nextCard, type QueueOptions } from './queue.ts';
-import { KEYS, formatInterval, gradeCard, gradeForKey, previewGrades } from './scheduler.ts';
+import { KEYS, formatInterval, gradeForKey, previewGrades, previewOf, recordGrade } from './scheduler.ts';
 import { CARDS_FILE, loadCardsState, saveCardsState } from './state-file.ts';
 import { withNewPerDay } from './state.ts';
 import type { KeyInput } from './terminal-input.ts';
@@ -60,7 +60,9 @@ export async function runReviewSession(options: ReviewSessionOptions): Promise<n
     if (key === KEYS.quit) break;
 
     out(`\n${renderAnswer(card)}`);
-    out(renderGradeKeys(previewGrades(state, card.id, clock())));
+    // The outcomes shown are the ones recorded: the keys promise exactly what grading does.
+    const previews = previewGrades(state, card.id, clock());
+    out(renderGradeKeys(previews));
     key = await options.input.key();
     let grade = gradeForKey(key);
     while (!grade && key !== KEYS.quit) {
@@ -70,8 +72,9 @@ export async function runReviewSession(options: ReviewSessionOptions): Promise<n
     }
     if (!grade) break;
 
-    const now = clock();
-    state = gradeCard(state, card.id, grade.name, now);
+    const chosen = previewOf(previews, grade.name);
+    const now = chosen.reviewedAt;
+    state = recordGrade(state, card.id, chosen);
     saveCardsState(state, file);
     reviewed++;
     const due = new Date(state.cards[card.id]?.fsrs.due ?? now);

@@ -3,6 +3,7 @@
  * this module must import nothing from Node.
  */
 import type { Broker, Exercise } from '../catalog/catalog.ts';
+import { CHAPTERS } from '../catalog/chapters.ts';
 
 // VitePress serves clean URLs (no .html).
 export const chapterUrl = (id: string): string => `/chapters/${id}`;
@@ -17,4 +18,14 @@ export const BROKER_LABELS: Record<Broker, string> = { redis: 'Redis', kafka: 'K
 /** How an exercise is described in lists: difficulty, broker, and whether it reviews the guide's code. */
 export function exerciseTags(exercise: Pick<Exercise, 'difficulty' | 'broker' | 'kind'>): string {
   return [exercise.difficulty, BROKER_LABELS[exercise.broker], exercise.kind === 'review' ? "review the guide's code" : ''].filter(Boolean).join(' · ');
+}
+
+/** Labs grouped by their chapter, chapters in learning order, labs by title within one. */
+export function labsByChapter<L extends { chapter: string; title: string }>(view: { labs: readonly L[] }): Array<{ id: string; number: number; title: string; labs: L[] }> {
+  return CHAPTERS.map((chapter, i) => ({
+    id: chapter.id,
+    number: i + 1,
+    title: chapter.title,
+    labs: view.labs.filter((l) => l.chapter === chapter.id).sort((a, b) => a.title.localeCompare(b.title)),
+  })).filter((group) => group.labs.length > 0);
 }

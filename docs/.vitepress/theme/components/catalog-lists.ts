@@ -1,5 +1,6 @@
 /** The full lists on /exercises/ and /labs/, grouped by track and linked to each page. */
 import { defineComponent, h, type VNode } from 'vue';
+import { labsByChapter } from '../../../../src/site/shared.ts';
 import { data } from '../../data/workbook.data.ts';
 import { exerciseItem, labItem } from './chapter-practice.ts';
 
@@ -33,7 +34,14 @@ export const LabIndex = defineComponent({
   setup() {
     return (): VNode =>
       data.labs.length > 0
-        ? h('ul', { class: 'practice practice-list' }, data.labs.map(labItem))
+        ? h(
+            'div',
+            { class: 'practice lab-index' },
+            labsByChapter(data).flatMap((group) => [
+              h('h2', { id: `chapter-${group.id}`, class: 'lab-index-chapter' }, `${group.number}. ${group.title}`),
+              h('ul', { class: 'practice-list' }, group.labs.map(labItem)),
+            ]),
+          )
         : h('p', { class: 'practice-none' }, 'No labs yet.');
   },
 });

@@ -39,7 +39,12 @@ export const ChapterPractice = defineComponent({
 
 function trackGroup(track: SiteTrack, exercises: ExerciseSummary[]): VNode {
   return h('div', { class: 'practice-track' }, [
-    h('p', { class: 'practice-track-title' }, [h('a', { href: track.url }, track.title), ` · ${exercises.length} of ${track.exercises.length} exercises in this track`]),
+    // Which track these come from, and how big it is: never "1 of 6", which reads like a score.
+    h('p', { class: 'practice-track-title' }, [
+      'From the track ',
+      h('a', { href: track.url }, track.title),
+      exercises.length < track.exercises.length ? ` (${track.exercises.length} exercises in all)` : '',
+    ]),
     h('ul', { class: 'practice-list' }, exercises.map(exerciseItem)),
   ]);
 }

@@ -17,14 +17,16 @@ import {
   emptyState,
   filterCards,
   formatInterval,
-  gradeCard,
   gradeForKey,
   nextCard,
   previewGrades,
+  previewOf,
+  recordGrade,
   withNewPerDay,
   type CardFilter,
   type DeckStatus,
   type GradeName,
+  type GradePreview,
   type Level,
   type NextCard,
   type ReviewState,
@@ -62,6 +64,8 @@ export const FlashcardsTrainer = defineComponent({
     const filter = shallowRef<CardFilter>({});
     const current = shallowRef<NextCard>();
     const flipped = ref(false);
+    /** The four outcomes, computed once when the answer is shown: the buttons show them, a grade records one. */
+    const previews = shallowRef<GradePreview[]>([]);
     const notice = ref<string>();
     const filterError = ref<string>();
     const perDayError = ref<string>();
@@ -72,6 +76,7 @@ export const FlashcardsTrainer = defineComponent({
     function show(next: NextCard | undefined): void {
       current.value = next;
       flipped.value = false;
+      previews.value = [];
     }
 
     function pick(): void {
@@ -80,7 +85,10 @@ export const FlashcardsTrainer = defineComponent({
     }
 
     function flip(): void {
-      if (current.value) flipped.value = !flipped.value;
+      const card = current.value?.card;
+      if (!card) return;
+      flipped.value = !flipped.value;
+      if (flipped.value && previews.value.length === 0) previews.value = previewGrades(state.value, card.id, new Date());
     }
 
     function focusCard(): void {
@@ -94,12 +102,12 @@ export const FlashcardsTrainer = defineComponent({
         feedback.value = 'Show the answer first (Space), then grade it.';
         return;
       }
-      const at = new Date();
-      const saved = updateProgress((s) => gradeCard(s, card.id, name, at));
+      const chosen = previewOf(previews.value, name);
+      const saved = updateProgress((s) => recordGrade(s, card.id, chosen));
       state.value = saved.state;
       notice.value = saved.notice;
-      const due = new Date(saved.state.cards[card.id]?.fsrs.due ?? at);
-      feedback.value = `✓ ${GRADE_LABELS[name]}: that card comes back in ${formatInterval(due.getTime() - at.getTime())}.`;
+      const due = new Date(saved.state.cards[card.id]?.fsrs.due ?? chosen.reviewedAt);
+      feedback.value = `✓ ${GRADE_LABELS[name]}: that card comes back in ${formatInterval(due.getTime() - chosen.reviewedAt.getTime())}.`;
       pick();
       focusCard();
     }
@@ -254,7 +262,7 @@ export const FlashcardsTrainer = defineComponent({
               h(
                 'div',
                 { class: 'fc-grades', role: 'group', 'aria-label': 'How well did you know it?' },
-                previewGrades(state.value, card.id, now.value).map((p) =>
+                previews.value.map((p) =>
                   h('button', { key: p.name, type: 'button', class: ['fc-grade', `is-${p.name}`], 'data-grade': p.name, onClick: () => grade(p.name) }, [
                     h('kbd', p.key),
                     h('span', { class: 'fc-grade-name' }, GRADE_LABELS[p.name]),

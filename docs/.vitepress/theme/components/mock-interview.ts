@@ -6,7 +6,7 @@
  *
  * Like the Flashcards page, the static build renders a placeholder and the page starts once mounted.
  */
-import { computed, defineComponent, h, nextTick, onBeforeUnmount, onMounted, ref, shallowRef, type VNode } from 'vue';
+import { computed, defineComponent, h, nextTick, onBeforeUnmount, onMounted, ref, shallowRef, watch, type VNode } from 'vue';
 import { CHAPTERS, type ChapterId } from '../../../../src/catalog/chapters.ts';
 import {
   DEFAULT_INTERVIEW_QUESTIONS,
@@ -15,6 +15,7 @@ import {
   emptyState,
   filterCards,
   interviewHistory,
+  interviewScope,
   pickInterviewQuestions,
   recordInterview,
   scoreAnswer,
@@ -30,9 +31,10 @@ import { deck } from './flashcards-deck.ts';
 import { loadProgress, onProgressChangedElsewhere, updateProgress } from './flashcards-store.ts';
 import { inline } from './flashcards-text.ts';
 import { scoreChart } from './mock-interview-chart.ts';
+import { clearInterviewDraft, loadInterviewDraft, saveInterviewDraft, type InterviewDraft } from './mock-interview-draft.ts';
 import './flashcards.css';
 
-type Phase = 'setup' | 'asking' | 'answered' | 'done';
+type Phase = InterviewDraft['phase'];
 
 const MAX_QUESTIONS = 20;
 const HISTORY_SHOWN = 10;
@@ -78,16 +80,19 @@ export const MockInterview = defineComponent({
 
     let sessionStarted = new Date();
     let questionStarted = 0;
+    /** Seconds spent on the current question before a reload, so the timer goes on from there. */
+    let carried = 0;
     let ticker: number | undefined;
 
     const current = computed(() => questions.value[index.value]);
     const history = computed(() => interviewHistory(state.value, Math.max(HISTORY_SHOWN, CHART_SESSIONS)));
 
-    function startTimer(): void {
+    function startTimer(from = 0): void {
       stopTimer();
+      carried = from;
       questionStarted = performance.now();
-      elapsed.value = 0;
-      ticker = window.setInterval(() => (elapsed.value = (performance.now() - questionStarted) / 1000), 250);
+      elapsed.value = from;
+      ticker = window.setInterval(() => (elapsed.value = carried + (performance.now() - questionStarted) / 1000), 250);
     }
 
     function stopTimer(): void {
@@ -132,7 +137,7 @@ export const MockInterview = defineComponent({
 
     function reveal(): void {
       stopTimer();
-      elapsed.value = (performance.now() - questionStarted) / 1000;
+      elapsed.value = carried + (performance.now() - questionStarted) / 1000;
       typed.value = [...typed.value, answerText.value];
       phase.value = 'answered';
     }
@@ -159,6 +164,7 @@ export const MockInterview = defineComponent({
       const session: InterviewSession = {
         at: sessionStarted.toISOString(),
         level: level.value || 'mixed',
+        ...(chapter.value ? { chapters: [chapter.value] } : {}),
         seconds: Math.round((Date.now() - sessionStarted.getTime()) / 1000),
         answers: answers.value,
       };
@@ -173,15 +179,67 @@ export const MockInterview = defineComponent({
 
     let stopWatchingStorage: (() => void) | undefined;
 
+    /** The interview in progress, as saved: a reload (or a closed tab) resumes where it was. */
+    function draft(): InterviewDraft {
+      return {
+        phase: phase.value,
+        level: level.value,
+        chapter: chapter.value,
+        questionIds: questions.value.map((q) => q.id),
+        index: index.value,
+        answerText: answerText.value,
+        typed: typed.value,
+        ticked: ticked.value,
+        answers: answers.value,
+        elapsed: elapsed.value,
+        startedAt: sessionStarted.toISOString(),
+      };
+    }
+
+    function resume(saved: InterviewDraft): void {
+      const cards = saved.questionIds.map((id) => deck.byId.get(id));
+      if (cards.some((c) => c === undefined)) return; // the deck changed since: start afresh
+      questions.value = cards as Card[];
+      level.value = saved.level;
+      chapter.value = saved.chapter;
+      index.value = saved.index;
+      answerText.value = saved.answerText;
+      typed.value = saved.typed;
+      ticked.value = saved.ticked;
+      answers.value = saved.answers;
+      sessionStarted = new Date(saved.startedAt);
+      phase.value = saved.phase;
+      elapsed.value = saved.elapsed;
+      if (saved.phase === 'asking') {
+        startTimer(saved.elapsed);
+        void nextTick(() => answerBox.value?.focus());
+      }
+    }
+
     onMounted(() => {
       const loaded = loadProgress();
       state.value = loaded.state;
       notice.value = loaded.notice;
+      const saved = loadInterviewDraft();
+      if (saved && (saved.phase === 'asking' || saved.phase === 'answered')) resume(saved);
       ready.value = true;
       stopWatchingStorage = onProgressChangedElsewhere(() => (state.value = loadProgress().state));
+      // Saved on every change that matters; the timer's ticks are saved with them, not on their own.
+      watch([phase, index, answerText, typed, ticked, answers, finished, level, chapter], () => {
+        // A finished interview is in the history; only one under way needs keeping.
+        if (phase.value === 'asking' || phase.value === 'answered') saveInterviewDraft(draft());
+        else clearInterviewDraft();
+      });
+      window.addEventListener('pagehide', saveOnLeave);
     });
 
+    function saveOnLeave(): void {
+      if (phase.value === 'asking' || phase.value === 'answered') saveInterviewDraft(draft());
+    }
+
     onBeforeUnmount(() => {
+      saveOnLeave();
+      window.removeEventListener('pagehide', saveOnLeave);
       stopTimer();
       stopWatchingStorage?.();
     });
@@ -314,6 +372,21 @@ export const MockInterview = defineComponent({
             }),
           ),
         ]),
+        h('h3', { class: 'mi-compare-title' }, 'Your answers beside the model answers'),
+        ...session.answers.map((a, i) => {
+          const card = deck.byId.get(a.cardId);
+          const mine = typed.value[i] ?? '';
+          return h('section', { class: 'mi-compare', 'data-compare': a.cardId }, [
+            h('p', { class: 'mi-compare-question' }, [h('strong', `${i + 1}. `), ...(card ? inline(card.question) : [a.cardId])]),
+            h('div', { class: 'mi-compare-columns' }, [
+              h('div', { class: 'mi-yours' }, [
+                h('p', { class: 'fc-label' }, 'Your answer'),
+                mine.trim() ? h('p', { class: 'mi-yours-text', 'data-yours': '' }, mine) : h('p', { class: 'mi-yours-text is-empty', 'data-yours': '' }, '(no answer typed)'),
+              ]),
+              card ? cardAnswer(card, { keyPoints: true }) : h('p', 'This card is no longer in the deck.'),
+            ]),
+          ]);
+        }),
         h('div', { class: 'fc-actions' }, [
           h('button', { type: 'button', class: 'fc-button fc-primary', 'data-action': 'again', onClick: () => ((phase.value = 'setup'), (finished.value = undefined)) }, 'Another interview'),
         ]),
@@ -327,13 +400,14 @@ export const MockInterview = defineComponent({
         h('p', { class: 'fc-label' }, 'Your interviews'),
         scoreChart(sessions.slice(0, CHART_SESSIONS).reverse()),
         h('table', { class: 'mi-table' }, [
-          h('thead', h('tr', [h('th', 'When'), h('th', 'Level'), h('th', 'Asked'), h('th', 'Score')])),
+          h('thead', h('tr', [h('th', 'When'), h('th', 'Level'), h('th', 'Chapter'), h('th', 'Asked'), h('th', 'Score')])),
           h(
             'tbody',
             sessions.slice(0, HISTORY_SHOWN).map((s) =>
               h('tr', { 'data-session': s.at }, [
                 h('td', new Date(s.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })),
                 h('td', s.level),
+                h('td', { 'data-scope': '' }, interviewScope(s)),
                 h('td', String(s.answers.length)),
                 h('td', `${s.score.ticked} of ${s.score.points} (${percent(s.score.ratio)})`),
               ]),

@@ -7,6 +7,7 @@ import { CoverageTable } from './coverage-table.ts';
 import { DoneMark, ExerciseStatus } from './exercise-status.ts';
 import { LearningPath } from './learning-path.ts';
 import { MermaidDiagram } from './mermaid-diagram.ts';
+import { WorkbookContents, WorkbookProgress } from './workbook-home.ts';
 
 export const PAGE_COMPONENTS: Record<string, Component> = {
   ChapterPractice,
@@ -20,4 +21,6 @@ export const PAGE_COMPONENTS: Record<string, Component> = {
   LearningPath,
   MermaidDiagram,
   MockInterview: defineAsyncComponent(() => import('./mock-interview.ts')),
+  WorkbookContents,
+  WorkbookProgress,
 };
