@@ -50,6 +50,23 @@ describe('npm run learn', () => {
     expect(redisServersOnPort(Number(port)), 'the embedded redis-server stopped with the loop').toEqual([]);
   }, 60_000);
 
+  test('a broker that cannot be had is one line, not a crash, and n skips the exercises that need it', async () => {
+    // Port 1 on loopback: nothing listens there.
+    const learn = new CliProcess(sandbox, ['src/cli/learn.ts', 'watch'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      await learn.expect(/needs redis, which is not available: .*REDIS_URL/, 30_000, 'the line saying Redis is not available');
+      expect(learn.output).not.toMatch(/bug in the workbook|Unexpected error/);
+      learn.send('n');
+      await learn.expect(/Skipped .*need a broker that is not available here/, 10_000, 'n saying what it skipped');
+      await learn.expect(/verdict: (failed|broken|passed)/, 60_000, 'a verdict on the first exercise that does not need Redis');
+      expect(learn.output).toMatch(/Kafka · exercise 1 of \d+/);
+      learn.send('q');
+      expect(await learn.exited, 'exit code after q').toBe(0);
+    } finally {
+      learn.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
   test('q while the tests are still running quits cleanly', async () => {
     const learn = new CliProcess(sandbox, ['src/cli/learn.ts']);
     try {
