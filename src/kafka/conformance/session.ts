@@ -13,6 +13,7 @@ import {
   type LogEntry,
   type Producer,
   type ProducerConfig,
+  type RetryOptions,
   Partitioners,
   logLevel,
 } from 'kafkajs';
@@ -47,15 +48,15 @@ export class Session {
     return real;
   }
 
-  kafka(clientId = 'conformance'): Kafka {
+  kafka(clientId = 'conformance', retry: RetryOptions = { retries: 2, initialRetryTime: 50, maxRetryTime: 500 }): Kafka {
     return new Kafka({
       clientId,
       brokers: this.target.brokers,
       // Generous: both brokers share two busy cores with the test runner.
       connectionTimeout: 5_000,
       requestTimeout: 15_000,
-      // Few, quick retries: scenarios that expect errors must not wait through kafkajs's 5 retries.
-      retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 500 },
+      // Few, quick retries by default: scenarios that expect errors must not wait through kafkajs's 5 retries.
+      retry,
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, timestamp: _t, logger: _l, ...extra } = entry.log;
@@ -73,6 +74,25 @@ export class Session {
 
   async producer(config: ProducerConfig = {}, clientId = 'conformance-producer'): Promise<Producer> {
     const producer = this.kafka(clientId).producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+    await producer.connect();
+    this.disconnects.push(() => producer.disconnect());
+    return producer;
+  }
+
+  /**
+   * A transactional producer (`transactionalId` is a logical name, made unique like topics). More
+   * retries than the other clients get: a fresh real broker answers COORDINATOR_NOT_AVAILABLE until
+   * its __transaction_state topic exists, and CONCURRENT_TRANSACTIONS while it aborts a fenced
+   * producer's transaction; kafkajs retries both, with the cluster's retry settings.
+   */
+  async transactionalProducer(transactionalId: string, clientId = 'conformance-transactional'): Promise<Producer> {
+    const kafka = this.kafka(clientId, { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000 });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      transactionalId: this.name(transactionalId),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     this.disconnects.push(() => producer.disconnect());
     return producer;
