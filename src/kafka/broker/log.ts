@@ -77,11 +77,13 @@ export class PartitionLog {
 
   /**
    * The last stable offset: everything before it is decided (committed, aborted or not transactional);
-   * read_committed consumers read no further. The first offset of the oldest open transaction, else
-   * the high watermark.
+   * read_committed consumers read no further. The first offset of the oldest open transaction (but
+   * never before the log start, should retention or DeleteRecords pass it, as in Kafka), else the
+   * high watermark.
    */
   get lastStableOffset(): number {
-    return this.producers.firstOpenOffset() ?? this.highWatermark;
+    const firstOpen = this.producers.firstOpenOffset();
+    return firstOpen === undefined ? this.highWatermark : Math.max(firstOpen, this.logStartOffset);
   }
 
   /** Aborted transactions overlapping [fromOffset, toOffset): what a read_committed fetch of that range must skip. */

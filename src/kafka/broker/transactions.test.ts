@@ -198,6 +198,27 @@ describe('transactions', () => {
     await producer.disconnect();
   });
 
+  it('keeps the last stable offset at or after the log start when DeleteRecords passes an open transaction', async () => {
+    await admin.createTopics({ topics: [{ topic: 'txn-deleted' }] });
+    const producer = await transactionalProducer('txn-deleted-producer');
+    const transaction = await producer.transaction();
+    await transaction.send({ topic: 'txn-deleted', messages: [{ value: 'a' }, { value: 'b' }] });
+    // Raw: kafkajs checks the offset against a read_committed ListOffsets (0 here) and refuses.
+    const deleted = await raw.request(ApiKey.DeleteRecords, 0, (w) => {
+      w.array(['txn-deleted'], (w, t) => w.string(t).array([0], (w, p) => w.int32(p).int64(1)));
+      w.int32(1000);
+    });
+    deleted.int32();
+    deleted.int32();
+    deleted.string();
+    deleted.int32();
+    expect([deleted.int32(), deleted.int64(), deleted.int16()]).toEqual([0, 1, ErrorCode.NONE]);
+    expect(await fetchPartition('txn-deleted', READ_COMMITTED, 1)).toMatchObject({ errorCode: ErrorCode.NONE, highWatermark: 2, lastStableOffset: 1 });
+    await transaction.abort();
+    await producer.disconnect();
+    expect(await fetchPartition('txn-deleted', READ_COMMITTED, 1)).toMatchObject({ highWatermark: 3, lastStableOffset: 3 });
+  });
+
   it('answers the protocol errors Kafka gives: unknown ids, partitions not added, bad timeouts, PRODUCER_FENCED from v2', async () => {
     await admin.createTopics({ topics: [{ topic: 'txn-raw' }] });
     const init = async (transactionalId: string, timeoutMs: number) => {
@@ -205,6 +226,7 @@ describe('transactions', () => {
       r.int32();
       return { errorCode: r.int16(), producerId: r.int64(), producerEpoch: r.int16() };
     };
+    expect((await init('', 60_000)).errorCode).toBe(ErrorCode.INVALID_REQUEST);
     expect((await init('txn-raw', 0)).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     expect((await init('txn-raw', 900_001)).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     const first = await init('txn-raw', 60_000);

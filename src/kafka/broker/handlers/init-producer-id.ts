@@ -1,6 +1,6 @@
 import type { Handler } from '../context.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
-import { coordinates } from './routing.ts';
+import { coordinatesTransaction } from './routing.ts';
 
 /**
  * Idempotent producers (no transactional id) get a fresh producer id from any broker; transactional
@@ -14,7 +14,7 @@ export const handleInitProducerId: Handler = (body, context) => {
   const answer =
     transactionalId === null
       ? { errorCode: ErrorCode.NONE, producerId: cluster.allocateProducerId(), producerEpoch: 0 }
-      : coordinates(context, transactionalId)
+      : coordinatesTransaction(context, transactionalId)
         ? cluster.transactions.initProducerId(transactionalId, transactionTimeoutMs)
         : { errorCode: ErrorCode.NOT_COORDINATOR, producerId: -1, producerEpoch: -1 };
   return (w) => w.int32(0).int16(answer.errorCode).int64(answer.producerId).int16(answer.producerEpoch);

@@ -7,7 +7,7 @@
 import type { Handler, RequestContext } from '../context.ts';
 import type { OffsetCommitEntry } from '../group-coordinator.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
-import { coordinates } from './routing.ts';
+import { coordinates, coordinatesTransaction } from './routing.ts';
 
 /** Kafka's KafkaApis: clients before v2 of these APIs do not know PRODUCER_FENCED. */
 function forVersion(errorCode: ErrorCode, version: number): ErrorCode {
@@ -27,7 +27,7 @@ export const handleAddPartitionsToTxn: Handler = (body, context) => {
   let shared: ErrorCode = ErrorCode.OPERATION_NOT_ATTEMPTED;
   if (!anyUnknown) {
     const partitions = topics.flatMap(({ name, partitions }) => partitions.map((partition) => ({ topic: name, partition })));
-    shared = coordinates(context, transactionalId)
+    shared = coordinatesTransaction(context, transactionalId)
       ? forVersion(cluster.transactions.addPartitions(transactionalId, producerId, producerEpoch, partitions), context.apiVersion)
       : ErrorCode.NOT_COORDINATOR;
   }
@@ -49,7 +49,7 @@ export const handleAddOffsetsToTxn: Handler = (body, context) => {
   const producerEpoch = body.int16();
   const groupId = body.string();
   body.end();
-  const errorCode = coordinates(context, transactionalId)
+  const errorCode = coordinatesTransaction(context, transactionalId)
     ? forVersion(context.cluster.transactions.addOffsets(transactionalId, producerId, producerEpoch, groupId), context.apiVersion)
     : ErrorCode.NOT_COORDINATOR;
   return (w) => w.int32(0).int16(errorCode);
@@ -61,7 +61,7 @@ export const handleEndTxn: Handler = (body, context) => {
   const producerEpoch = body.int16();
   const commit = body.bool();
   body.end();
-  const errorCode = coordinates(context, transactionalId)
+  const errorCode = coordinatesTransaction(context, transactionalId)
     ? forVersion(context.cluster.transactions.end(transactionalId, producerId, producerEpoch, commit), context.apiVersion)
     : ErrorCode.NOT_COORDINATOR;
   return (w) => w.int32(0).int16(errorCode);
