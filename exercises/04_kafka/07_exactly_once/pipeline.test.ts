@@ -13,6 +13,11 @@ const EXPECTED = INPUT.map((value) => value.toUpperCase());
 const FAST = { sessionTimeout: 6_000, heartbeatInterval: 500 };
 /** Long enough for the crashed member's session to expire, far shorter than a transaction timeout (60 s). */
 const RESTART_MS = 30_000;
+/**
+ * A child process's start: tsx, a group join, and on a fresh real Kafka the creation of its
+ * __transaction_state topic, which kafkajs waits out with retries.
+ */
+const CHILD_START_MS = 45_000;
 
 interface Names {
   input: string;
@@ -88,7 +93,7 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
     await produce(names.input, INPUT);
     const first = crashingPipeline(names, 'in-transform:m5');
     try {
-      await within(first.printed('in-flight m5'), 20_000, 'the first pipeline (in a child process) starting to transform m5');
+      await within(first.printed('in-flight m5'), CHILD_START_MS, 'the first pipeline (in a child process) starting to transform m5');
     } finally {
       await first.kill();
     }
@@ -98,7 +103,7 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
     // The crash did leave M0..M4 in the log a first time: only their aborted transaction hides them.
     const everything = await (await readOutput(names.output, 'read_uncommitted')).waitUntil((v) => v === 'LAST', 10_000, 'read_uncommitted reaching LAST');
     expect(everything.filter((v) => v === 'M0').length, 'copies of M0 in the log, aborted one included').toBe(2);
-  }, 60_000);
+  }, 120_000);
 
   test('a crash right after a batch is written never writes that batch again', async () => {
     const names = await pipelineTopics();
@@ -108,8 +113,8 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
     const committed = await readOutput(names.output, 'read_committed');
     try {
       await within(
-        Promise.race([first.exited, committed.waitUntil((v) => v === 'M9', 20_000, 'M9')]),
-        20_000,
+        Promise.race([first.exited, committed.waitUntil((v) => v === 'M9', CHILD_START_MS, 'M9')]),
+        CHILD_START_MS,
         'the first pipeline (in a child process) writing M9 (or crashing)',
       );
     } finally {
@@ -118,7 +123,7 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
 
     const results = await restartAndReadCommitted(names);
     expect(results, 'the output as read_committed readers see it: the batch written before the crash must not come back').toEqual(EXPECTED);
-  }, 60_000);
+  }, 120_000);
 
   test('input from an aborted upstream transaction is never transformed', async () => {
     const names = await pipelineTopics();
