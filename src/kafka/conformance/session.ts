@@ -32,6 +32,9 @@ const LEVEL_NAMES: Record<number, string> = {
   [logLevel.DEBUG]: 'DEBUG',
 };
 
+/** For clients that may meet a fresh real broker's coordinators before they are ready (about 10 s). */
+export const PATIENT_RETRY: RetryOptions = { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000 };
+
 export class Session {
   /** kafkajs log lines at WARN and above, from every client of this session. */
   readonly logs: KafkaLogLine[] = [];
@@ -86,7 +89,7 @@ export class Session {
    * producer's transaction; kafkajs retries both, with the cluster's retry settings.
    */
   async transactionalProducer(transactionalId: string, clientId = 'conformance-transactional'): Promise<Producer> {
-    const kafka = this.kafka(clientId, { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000 });
+    const kafka = this.kafka(clientId, PATIENT_RETRY);
     const producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       transactionalId: this.name(transactionalId),
@@ -98,9 +101,13 @@ export class Session {
     return producer;
   }
 
-  /** Not connected: scenarios connect, subscribe and run it themselves. */
-  consumer(config: ConsumerConfig, clientId = 'conformance-consumer'): Consumer {
-    const consumer = this.kafka(clientId).consumer({
+  /**
+   * Not connected: scenarios connect, subscribe and run it themselves. `retry` is the cluster's:
+   * kafkajs gives up on a group for good (KafkaJSGroupCoordinatorNotFound) once it runs out, which a
+   * fresh real broker can make happen while it creates __consumer_offsets.
+   */
+  consumer(config: ConsumerConfig, clientId = 'conformance-consumer', retry?: RetryOptions): Consumer {
+    const consumer = this.kafka(clientId, retry).consumer({
       // Fast group reactions: heartbeats are what tell a running member that a rebalance started.
       heartbeatInterval: 200,
       sessionTimeout: 10_000,

@@ -9,7 +9,7 @@ import { Inbox, until } from '../../../testing/wait.ts';
 import type { Target } from '../brokers.ts';
 import { RECEIVE_TIMEOUT_MS, createTopic, readAll, startReader } from '../flows.ts';
 import { type ErrorObservation, type MessageObservation, outcome } from '../observe.ts';
-import { withSession } from '../session.ts';
+import { PATIENT_RETRY, withSession } from '../session.ts';
 import type { Scenario } from '../suite.ts';
 
 type Seen = Array<[offset: string, value: string | null]>;
@@ -57,7 +57,7 @@ export const transactionCommit: Scenario<CommitObservation> = {
       await transaction.send({ topic, messages: [{ partition: 0, value: 'a2' }] });
       const whileOpen = await committedEnds(admin, topic);
       await transaction.commit();
-      const received = await readAll(session, { topic, groupId: session.name('txn-commit-readers'), count: 4 });
+      const received = await readAll(session, { topic, groupId: session.name('txn-commit-readers'), count: 4, retry: PATIENT_RETRY });
       // Only now: Kafka writes the markers after EndTxn has answered, so right after commit() its last
       // stable offset may not have moved yet; once read_committed saw every record, both markers are in.
       const afterRead = await committedEnds(admin, topic);
@@ -99,11 +99,14 @@ export const isolationLevels: Scenario<IsolationObservation> = {
       await plain.send({ topic, messages: [{ value: 'plain-1' }] });
       const latestWhileOpen = (await committedEnds(admin, topic))[0]!.high;
 
-      const uncommitted = await startReader(session, { topic, groupId: session.name('txn-isolation-uncommitted'), readUncommitted: true, clientId: 'uncommitted' });
-      const committed = await startReader(session, { topic, groupId: session.name('txn-isolation-committed'), clientId: 'committed' });
+      const uncommitted = await startReader(session, { topic, groupId: session.name('txn-isolation-uncommitted'), readUncommitted: true, clientId: 'uncommitted', retry: PATIENT_RETRY });
+      const committed = await startReader(session, { topic, groupId: session.name('txn-isolation-committed'), clientId: 'committed', retry: PATIENT_RETRY });
       const uncommittedWhileOpen = seen(await uncommitted.inbox.waitUntil((m) => m.value === 'plain-1', RECEIVE_TIMEOUT_MS, 'read_uncommitted reaching plain-1'));
 
       await transaction.abort();
+      // Kafka writes the abort marker after abort() returns: once read_committed gets plain-1, the
+      // marker is in (offset 3), and plain-2 lands after it on both brokers.
+      await committed.inbox.waitUntil((m) => m.value === 'plain-1', RECEIVE_TIMEOUT_MS, 'read_committed reaching plain-1 once the abort marker is written');
       await plain.send({ topic, messages: [{ value: 'plain-2' }] });
       const uncommittedAtEnd = seen(await uncommitted.inbox.waitUntil((m) => m.value === 'plain-2', RECEIVE_TIMEOUT_MS, 'read_uncommitted reaching plain-2'));
       const committedAtEnd = seen(await committed.inbox.waitUntil((m) => m.value === 'plain-2', RECEIVE_TIMEOUT_MS, 'read_committed reaching plain-2'));
@@ -154,7 +157,7 @@ export const fencing: Scenario<FencingObservation> = {
       await transaction.commit();
       const plain = await session.producer();
       await plain.send({ topic, messages: [{ value: 'end' }] });
-      const received = await readAll(session, { topic, groupId: session.name('txn-fence-readers'), count: 2 });
+      const received = await readAll(session, { topic, groupId: session.name('txn-fence-readers'), count: 2, retry: PATIENT_RETRY });
       return session.normalize({ zombieSend, zombieCommit, readCommitted: seen(received) });
     }),
 };
@@ -194,7 +197,7 @@ export const consumeTransformProduce: Scenario<PipelineObservation> = {
       /** One processor instance: each message is transformed and its offset committed in one transaction. */
       const runProcessor = async (clientId: string, crashAt: string | null): Promise<string[]> => {
         const producer = await session.transactionalProducer('txn-pipeline-processor', `${clientId}-producer`);
-        const consumer = session.consumer({ groupId }, clientId);
+        const consumer = session.consumer({ groupId }, clientId, PATIENT_RETRY);
         const handled = new Inbox<string>();
         let crashed = false;
         await consumer.connect();
@@ -230,9 +233,9 @@ export const consumeTransformProduce: Scenario<PipelineObservation> = {
       // previous ones were complete before the next transaction could begin, this last one needs a wait.
       await until(async () => (await committedOffset()) === '6', 'the last transaction\'s offsets becoming visible', RECEIVE_TIMEOUT_MS).catch(() => {});
       const committedAtEnd = await committedOffset();
-      const outputReadCommitted = seen(await readAll(session, { topic: output, groupId: session.name('txn-pipeline-committed'), count: 6 }));
+      const outputReadCommitted = seen(await readAll(session, { topic: output, groupId: session.name('txn-pipeline-committed'), count: 6, retry: PATIENT_RETRY }));
       const outputReadUncommitted = seen(
-        await readAll(session, { topic: output, groupId: session.name('txn-pipeline-uncommitted'), count: 7, readUncommitted: true }),
+        await readAll(session, { topic: output, groupId: session.name('txn-pipeline-uncommitted'), count: 7, readUncommitted: true, retry: PATIENT_RETRY }),
       );
       return session.normalize({ firstRunHandled, committedAfterCrash, secondRunHandled, committedAtEnd, outputReadCommitted, outputReadUncommitted });
     }),
