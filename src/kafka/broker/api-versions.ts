@@ -31,6 +31,10 @@ export const SUPPORTED_VERSIONS: readonly VersionRange[] = [
   { key: ApiKey.DeleteTopics, min: 0, max: 3 },
   { key: ApiKey.DeleteRecords, min: 0, max: 1 },
   { key: ApiKey.InitProducerId, min: 0, max: 1 },
+  { key: ApiKey.AddPartitionsToTxn, min: 0, max: 2 },
+  { key: ApiKey.AddOffsetsToTxn, min: 0, max: 2 },
+  { key: ApiKey.EndTxn, min: 0, max: 2 },
+  { key: ApiKey.TxnOffsetCommit, min: 0, max: 2 },
   { key: ApiKey.CreatePartitions, min: 0, max: 1 },
   { key: ApiKey.DeleteGroups, min: 0, max: 1 },
 ];

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { GroupCoordinator, type CoordinatorSettings } from './group-coordinator.ts';
 import { PartitionLog } from './log.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
+import { TransactionCoordinator } from './transaction-coordinator.ts';
 import { parseTopicConfig, type TopicConfig } from './topic-config.ts';
 
 export interface BrokerNode {
@@ -54,6 +55,7 @@ export class Cluster {
   readonly controllerId = 0;
   readonly topics = new Map<string, Topic>();
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   private nextProducerId = 0;
 
   constructor(
@@ -61,6 +63,11 @@ export class Cluster {
     readonly settings: ClusterSettings,
   ) {
     this.groups = new GroupCoordinator(settings);
+    this.transactions = new TransactionCoordinator({
+      partition: (topic, partition) => this.partition(topic, partition),
+      allocateProducerId: () => this.allocateProducerId(),
+      groups: this.groups,
+    });
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {
@@ -140,6 +147,7 @@ export class Cluster {
   }
 
   close(): void {
+    this.transactions.close();
     this.groups.close();
     for (const topic of this.topics.values()) for (const log of topic.partitions) log.close();
   }

@@ -11,6 +11,7 @@ import { handleMetadata } from './handlers/metadata.ts';
 import { handleOffsetCommit, handleOffsetFetch } from './handlers/offsets.ts';
 import { handleProduce } from './handlers/produce.ts';
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics.ts';
+import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleTxnOffsetCommit } from './handlers/transactions.ts';
 import { ApiKey } from './protocol/api-keys.ts';
 
 /** One handler per advertised API (api-versions.ts lists the versions). */
@@ -33,6 +34,10 @@ export const HANDLERS: Readonly<Record<ApiKey, Handler>> = {
   [ApiKey.DeleteTopics]: handleDeleteTopics,
   [ApiKey.DeleteRecords]: handleDeleteRecords,
   [ApiKey.InitProducerId]: handleInitProducerId,
+  [ApiKey.AddPartitionsToTxn]: handleAddPartitionsToTxn,
+  [ApiKey.AddOffsetsToTxn]: handleAddOffsetsToTxn,
+  [ApiKey.EndTxn]: handleEndTxn,
+  [ApiKey.TxnOffsetCommit]: handleTxnOffsetCommit,
   [ApiKey.CreatePartitions]: handleCreatePartitions,
   [ApiKey.DeleteGroups]: handleDeleteGroups,
 };

@@ -28,6 +28,8 @@ const MAX_OFFSET_METADATA_BYTES = 4096;
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly offsets = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+  /** Producer id → group → offsets committed inside its open transaction, applied only by its commit. */
+  private readonly pendingTransactional = new Map<number, Map<string, OffsetCommitEntry[]>>();
 
   constructor(private readonly settings: CoordinatorSettings) {}
 
@@ -88,6 +90,48 @@ export class GroupCoordinator {
       partitions.set(partition, { offset, metadata: metadata ?? '' });
       return ErrorCode.NONE;
     });
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets wait for the transaction's end, invisible to OffsetFetch until its
+   * commit marker. An unknown group comes into existence, empty, as in Kafka.
+   */
+  stageTransactionalCommit(
+    groupId: string,
+    producerId: number,
+    entries: readonly OffsetCommitEntry[],
+    partitionExists: (topic: string, partition: number) => boolean,
+  ): ErrorCode[] {
+    if (!this.groups.has(groupId)) this.createGroup(groupId);
+    let byGroup = this.pendingTransactional.get(producerId);
+    if (!byGroup) this.pendingTransactional.set(producerId, (byGroup = new Map()));
+    let pending = byGroup.get(groupId);
+    if (!pending) byGroup.set(groupId, (pending = []));
+    const staged = pending;
+    return entries.map((entry) => {
+      if (!partitionExists(entry.topic, entry.partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (entry.metadata !== null && Buffer.byteLength(entry.metadata) > MAX_OFFSET_METADATA_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      staged.push(entry);
+      return ErrorCode.NONE;
+    });
+  }
+
+  /** The transaction's marker reached the groups' offsets: apply (commit) or drop (abort) what it staged. */
+  completeTransaction(producerId: number, groupIds: Iterable<string>, commit: boolean): void {
+    const byGroup = this.pendingTransactional.get(producerId);
+    if (!byGroup) return;
+    for (const groupId of groupIds) {
+      const pending = byGroup.get(groupId);
+      byGroup.delete(groupId);
+      if (!commit || !pending) continue;
+      const committed = this.committedFor(groupId);
+      for (const { topic, partition, offset, metadata } of pending) {
+        let partitions = committed.get(topic);
+        if (!partitions) committed.set(topic, (partitions = new Map()));
+        partitions.set(partition, { offset, metadata: metadata ?? '' });
+      }
+    }
+    if (byGroup.size === 0) this.pendingTransactional.delete(producerId);
   }
 
   /** Committed offsets of the given partitions (-1 where none), or of every partition with a commit. */

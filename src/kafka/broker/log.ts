@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from './protocol/error-codes.ts';
 import { ProducerStates } from './producer-state.ts';
-import { assignBaseOffset, recordTimes, type RecordBatch } from './record-batch.ts';
+import { assignBaseOffset, controlBatch, recordTimes, type MarkerType, type RecordBatch } from './record-batch.ts';
 import type { TopicConfig } from './topic-config.ts';
 
 interface StoredBatch {
@@ -13,6 +13,14 @@ interface StoredBatch {
   /** Inclusive. */
   lastOffset: number;
   batch: RecordBatch;
+}
+
+/** A transaction aborted in this partition: read_committed consumers drop its records (KIP-98). */
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+  /** The offset of its abort marker. */
+  lastOffset: number;
 }
 
 export interface AppendResult {
@@ -33,6 +41,8 @@ export class PartitionLog {
   private head = 0;
   private sizeBytes = 0;
   private readonly producers = new ProducerStates();
+  /** In marker order, so in lastOffset order. */
+  private readonly aborted: AbortedTransaction[] = [];
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -47,31 +57,72 @@ export class PartitionLog {
     const sequence = this.producers.check(batch);
     if (sequence.kind === 'reject') return { errorCode: sequence.errorCode, baseOffset: -1 };
     if (sequence.kind === 'duplicate') return { errorCode: ErrorCode.NONE, baseOffset: sequence.baseOffset };
+    const baseOffset = this.store(batch, now);
+    this.producers.record(batch, baseOffset);
+    this.notify();
+    return { errorCode: ErrorCode.NONE, baseOffset };
+  }
+
+  /**
+   * Writes the commit or abort marker of `producerId`'s transaction, as the transaction coordinator
+   * does for every partition the transaction added (even one it wrote nothing to). An aborted
+   * transaction that wrote here is remembered, so read_committed fetches can list it.
+   */
+  writeMarker(type: MarkerType, producerId: number, producerEpoch: number, now = Date.now()): void {
+    const markerOffset = this.store(controlBatch(type, producerId, producerEpoch, now), now);
+    const firstOffset = this.producers.endTransaction(producerId, producerEpoch);
+    if (type === 'abort' && firstOffset !== undefined) this.aborted.push({ producerId, firstOffset, lastOffset: markerOffset });
+    this.notify();
+  }
+
+  /**
+   * The last stable offset: everything before it is decided (committed, aborted or not transactional);
+   * read_committed consumers read no further. The first offset of the oldest open transaction (but
+   * never before the log start, should retention or DeleteRecords pass it, as in Kafka), else the
+   * high watermark.
+   */
+  get lastStableOffset(): number {
+    const firstOpen = this.producers.firstOpenOffset();
+    return firstOpen === undefined ? this.highWatermark : Math.max(firstOpen, this.logStartOffset);
+  }
+
+  /** Aborted transactions overlapping [fromOffset, toOffset): what a read_committed fetch of that range must skip. */
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
+    if (this.aborted.length === 0) return [];
+    return this.aborted.filter((t) => t.lastOffset >= fromOffset && t.firstOffset < toOffset);
+  }
+
+  private store(batch: RecordBatch, now: number): number {
     const baseOffset = this.highWatermark;
     assignBaseOffset(batch, baseOffset, LEADER_EPOCH);
     this.batches.push({ baseOffset, lastOffset: baseOffset + batch.recordCount - 1, batch });
     this.sizeBytes += batch.bytes.length;
     this.highWatermark = baseOffset + batch.recordCount;
-    this.producers.record(batch, baseOffset);
     this.applyRetention(now);
+    return baseOffset;
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) listener();
-    return { errorCode: ErrorCode.NONE, baseOffset };
   }
 
   /**
    * Whole batches from the one holding `offset`, up to `maxBytes`; with `minOneBatch` the first batch
    * comes back even if it alone is larger, so a consumer can always make progress (KIP-74).
    */
-  read(offset: number, maxBytes: number, minOneBatch: boolean): { chunks: Buffer[]; bytes: number } {
+  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.highWatermark): { chunks: Buffer[]; bytes: number; nextOffset: number } {
     const chunks: Buffer[] = [];
     let bytes = 0;
+    let nextOffset = offset;
     for (let i = this.indexOf(offset); i < this.batches.length; i++) {
+      if (this.batches[i]!.baseOffset >= endOffset) break;
       const size = this.batches[i]!.batch.bytes.length;
       if (bytes + size > maxBytes && !(minOneBatch && chunks.length === 0)) break;
       chunks.push(this.batches[i]!.batch.bytes);
       bytes += size;
+      nextOffset = this.batches[i]!.lastOffset + 1;
     }
-    return { chunks, bytes };
+    return { chunks, bytes, nextOffset };
   }
 
   /** The first record whose timestamp is at or after `timestamp` (ListOffsets by time), if any. */
@@ -105,6 +156,7 @@ export class PartitionLog {
     if (!dropped) return;
     const firstKept = this.head < this.batches.length ? this.batches[this.head]!.baseOffset : this.highWatermark;
     this.logStartOffset = Math.max(this.logStartOffset, firstKept);
+    while (this.aborted.length > 0 && this.aborted[0]!.lastOffset < this.logStartOffset) this.aborted.shift();
     if (this.head > 64 && this.head * 2 > this.batches.length) {
       this.batches.splice(0, this.head);
       this.head = 0;

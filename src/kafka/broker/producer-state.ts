@@ -1,6 +1,8 @@
 /**
- * Per-partition idempotent-producer bookkeeping: a retried batch that was already appended is answered
- * with its original offset instead of being written twice; a gap in sequence numbers is refused.
+ * Per-partition producer bookkeeping. Idempotence: a retried batch that was already appended is
+ * answered with its original offset instead of being written twice; a gap in sequence numbers is
+ * refused. Transactions: where each producer's open transaction starts in this partition (the last
+ * stable offset is the earliest of those), and the epoch check that keeps a fenced zombie out.
  */
 import { ErrorCode } from './protocol/error-codes.ts';
 import type { RecordBatch } from './record-batch.ts';
@@ -28,9 +30,15 @@ export type SequenceCheck =
 export class ProducerStates {
   private readonly producers = new Map<number, ProducerEntry>();
 
+  /** Producer id → first offset of its transaction still open in this partition. */
+  private readonly openTransactions = new Map<number, number>();
+
   check(batch: RecordBatch): SequenceCheck {
-    if (batch.producerId < 0 || batch.baseSequence < 0) return { kind: 'append' };
+    if (batch.producerId < 0) return { kind: 'append' };
     const entry = this.producers.get(batch.producerId);
+    // A producer with an open transaction here may not slip records outside it (Kafka: InvalidTxnStateException).
+    if (!batch.transactional && this.openTransactions.has(batch.producerId)) return { kind: 'reject', errorCode: ErrorCode.INVALID_TXN_STATE };
+    if (batch.baseSequence < 0) return { kind: 'append' };
     // Unknown producers are accepted at any sequence: their state may have been lost with retention.
     if (!entry) return { kind: 'append' };
     if (batch.producerEpoch < entry.epoch) return { kind: 'reject', errorCode: ErrorCode.INVALID_PRODUCER_EPOCH };
@@ -46,7 +54,9 @@ export class ProducerStates {
   }
 
   record(batch: RecordBatch, baseOffset: number): void {
-    if (batch.producerId < 0 || batch.baseSequence < 0) return;
+    if (batch.producerId < 0) return;
+    if (batch.transactional && !this.openTransactions.has(batch.producerId)) this.openTransactions.set(batch.producerId, baseOffset);
+    if (batch.baseSequence < 0) return;
     let entry = this.producers.get(batch.producerId);
     if (!entry || entry.epoch !== batch.producerEpoch) {
       entry = { epoch: batch.producerEpoch, recent: [] };
@@ -54,6 +64,31 @@ export class ProducerStates {
     }
     entry.recent.push({ firstSequence: batch.baseSequence, lastSequence: lastSequence(batch), baseOffset });
     if (entry.recent.length > REMEMBERED_BATCHES) entry.recent.shift();
+  }
+
+  /**
+   * A commit or abort marker closes the producer's transaction here; returns where it
+   * began, or undefined when the producer wrote nothing to this partition in it. The marker's epoch
+   * (bumped when the coordinator fences a producer) becomes the producer's epoch here.
+   */
+  endTransaction(producerId: number, producerEpoch: number): number | undefined {
+    const entry = this.producers.get(producerId);
+    if (!entry) this.producers.set(producerId, { epoch: producerEpoch, recent: [] });
+    else if (entry.epoch !== producerEpoch) {
+      entry.epoch = producerEpoch;
+      entry.recent = [];
+    }
+    const firstOffset = this.openTransactions.get(producerId);
+    this.openTransactions.delete(producerId);
+    return firstOffset;
+  }
+
+  /** The first offset of the oldest open transaction, if any. */
+  firstOpenOffset(): number | undefined {
+    if (this.openTransactions.size === 0) return undefined;
+    let first = Infinity;
+    for (const offset of this.openTransactions.values()) first = Math.min(first, offset);
+    return first;
   }
 }
 

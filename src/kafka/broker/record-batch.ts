@@ -42,6 +42,8 @@ export interface RecordBatch {
   producerEpoch: number;
   baseSequence: number;
   compression: number;
+  /** Part of a transaction (KIP-98): invisible to read_committed consumers until its commit marker. */
+  transactional: boolean;
 }
 
 export type BatchParse = { ok: true; batch: RecordBatch } | { ok: false; errorCode: ErrorCode; message: string };
@@ -69,9 +71,6 @@ export function parseProducedBatch(records: Buffer | null, options: { allowZstd:
   if (crc32c(records, ATTRIBUTES) !== records.readUInt32BE(CRC)) return corrupt('Record batch CRC mismatch');
   const attributes = records.readInt16BE(ATTRIBUTES);
   if (attributes & CONTROL_FLAG) return invalid('Clients may not produce control batches');
-  if (attributes & TRANSACTIONAL_FLAG) {
-    return { ok: false, errorCode: ErrorCode.INVALID_TXN_STATE, message: 'Transactions are not supported by the embedded broker' };
-  }
   const compression = attributes & COMPRESSION_MASK;
   if (compression > Compression.zstd) return corrupt(`Unknown compression codec ${compression}`);
   if (compression === Compression.zstd && !options.allowZstd) {
@@ -92,6 +91,7 @@ export function parseProducedBatch(records: Buffer | null, options: { allowZstd:
       producerEpoch: records.readInt16BE(PRODUCER_EPOCH),
       baseSequence: records.readInt32BE(BASE_SEQUENCE),
       compression,
+      transactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
     },
   };
 }
@@ -161,6 +161,8 @@ export interface BatchOptions {
   producerId?: number;
   producerEpoch?: number;
   baseSequence?: number;
+  /** Batch attributes (compression bits are not applied: the records are written uncompressed). */
+  attributes?: number;
 }
 
 /** Builds an uncompressed v2 batch; used by tests that speak the protocol without kafkajs. */
@@ -183,6 +185,7 @@ export function encodeBatch(values: Array<{ key?: Buffer | null; value: Buffer |
   const batch = Buffer.alloc(BATCH_HEADER_SIZE + body.length);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, BATCH_LENGTH);
   batch.writeInt8(2, MAGIC);
+  batch.writeInt16BE(options.attributes ?? 0, ATTRIBUTES);
   batch.writeInt32BE(values.length - 1, LAST_OFFSET_DELTA);
   batch.writeBigInt64BE(BigInt(baseTimestamp), BASE_TIMESTAMP);
   batch.writeBigInt64BE(BigInt(Math.max(...values.map((v) => v.timestamp ?? now))), MAX_TIMESTAMP);
@@ -193,6 +196,34 @@ export function encodeBatch(values: Array<{ key?: Buffer | null; value: Buffer |
   body.copy(batch, BATCH_HEADER_SIZE);
   batch.writeUInt32BE(crc32c(batch, ATTRIBUTES), CRC);
   return batch;
+}
+
+export type MarkerType = 'commit' | 'abort';
+
+/**
+ * The control batch a transaction coordinator writes to each partition of a finished transaction: one
+ * record whose key is (version 0, type: 0 abort, 1 commit) and whose value is (version 0, coordinator
+ * epoch), in a batch flagged transactional and control, carrying the producer's id and epoch.
+ */
+export function controlBatch(type: MarkerType, producerId: number, producerEpoch: number, now: number): RecordBatch {
+  const key = Buffer.alloc(4);
+  key.writeInt16BE(0, 0);
+  key.writeInt16BE(type === 'commit' ? 1 : 0, 2);
+  const value = Buffer.alloc(6);
+  value.writeInt16BE(0, 0);
+  value.writeInt32BE(0, 2); // coordinator epoch: there is one coordinator generation here
+  const bytes = encodeBatch([{ key, value, timestamp: now }], { now, producerId, producerEpoch, attributes: TRANSACTIONAL_FLAG | CONTROL_FLAG });
+  return {
+    bytes,
+    recordCount: 1,
+    baseTimestamp: now,
+    maxTimestamp: now,
+    producerId,
+    producerEpoch,
+    baseSequence: -1,
+    compression: Compression.none,
+    transactional: true,
+  };
 }
 
 function varBytes(bytes: Buffer | null): Buffer[] {

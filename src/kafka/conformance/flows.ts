@@ -5,6 +5,7 @@
 import type { Admin, Consumer } from 'kafkajs';
 import { Inbox } from '../../testing/wait.ts';
 import { type MessageObservation, observeMessage } from './observe.ts';
+import type { RetryOptions } from 'kafkajs';
 import type { Session } from './session.ts';
 
 export const RECEIVE_TIMEOUT_MS = 30_000;
@@ -22,9 +23,10 @@ export interface Reader {
 /** A running group member on `topic` that records every message it is handed. */
 export async function startReader(
   session: Session,
-  options: { topic: string; groupId: string; fromBeginning?: boolean; autoCommit?: boolean; clientId?: string },
+  options: { topic: string; groupId: string; fromBeginning?: boolean; autoCommit?: boolean; clientId?: string; readUncommitted?: boolean; retry?: RetryOptions },
 ): Promise<Reader> {
-  const consumer = session.consumer({ groupId: options.groupId }, options.clientId);
+  // kafkajs reads read_committed unless told otherwise.
+  const consumer = session.consumer({ groupId: options.groupId, readUncommitted: options.readUncommitted ?? false }, options.clientId, options.retry);
   const inbox = new Inbox<MessageObservation>();
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
@@ -38,7 +40,7 @@ export async function startReader(
 /** Reads until `count` messages have arrived, then leaves the group. */
 export async function readAll(
   session: Session,
-  options: { topic: string; groupId: string; count: number; fromBeginning?: boolean },
+  options: { topic: string; groupId: string; count: number; fromBeginning?: boolean; readUncommitted?: boolean; retry?: RetryOptions },
 ): Promise<MessageObservation[]> {
   const { consumer, inbox } = await startReader(session, options);
   const items = await inbox.waitFor(options.count, RECEIVE_TIMEOUT_MS, `${options.count} messages from ${options.topic}`);

@@ -13,6 +13,7 @@ import {
   type LogEntry,
   type Producer,
   type ProducerConfig,
+  type RetryOptions,
   Partitioners,
   logLevel,
 } from 'kafkajs';
@@ -31,6 +32,9 @@ const LEVEL_NAMES: Record<number, string> = {
   [logLevel.DEBUG]: 'DEBUG',
 };
 
+/** For clients that may meet a fresh real broker's coordinators before they are ready (about 10 s). */
+export const PATIENT_RETRY: RetryOptions = { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000 };
+
 export class Session {
   /** kafkajs log lines at WARN and above, from every client of this session. */
   readonly logs: KafkaLogLine[] = [];
@@ -47,15 +51,15 @@ export class Session {
     return real;
   }
 
-  kafka(clientId = 'conformance'): Kafka {
+  kafka(clientId = 'conformance', retry: RetryOptions = { retries: 2, initialRetryTime: 50, maxRetryTime: 500 }): Kafka {
     return new Kafka({
       clientId,
       brokers: this.target.brokers,
       // Generous: both brokers share two busy cores with the test runner.
       connectionTimeout: 5_000,
       requestTimeout: 15_000,
-      // Few, quick retries: scenarios that expect errors must not wait through kafkajs's 5 retries.
-      retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 500 },
+      // Few, quick retries by default: scenarios that expect errors must not wait through kafkajs's 5 retries.
+      retry,
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, timestamp: _t, logger: _l, ...extra } = entry.log;
@@ -78,9 +82,32 @@ export class Session {
     return producer;
   }
 
-  /** Not connected: scenarios connect, subscribe and run it themselves. */
-  consumer(config: ConsumerConfig, clientId = 'conformance-consumer'): Consumer {
-    const consumer = this.kafka(clientId).consumer({
+  /**
+   * A transactional producer (`transactionalId` is a logical name, made unique like topics). More
+   * retries than the other clients get: a fresh real broker answers COORDINATOR_NOT_AVAILABLE until
+   * its __transaction_state topic exists, and CONCURRENT_TRANSACTIONS while it aborts a fenced
+   * producer's transaction; kafkajs retries both, with the cluster's retry settings.
+   */
+  async transactionalProducer(transactionalId: string, clientId = 'conformance-transactional'): Promise<Producer> {
+    const kafka = this.kafka(clientId, PATIENT_RETRY);
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      transactionalId: this.name(transactionalId),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    this.disconnects.push(() => producer.disconnect());
+    return producer;
+  }
+
+  /**
+   * Not connected: scenarios connect, subscribe and run it themselves. `retry` is the cluster's:
+   * kafkajs gives up on a group for good (KafkaJSGroupCoordinatorNotFound) once it runs out, which a
+   * fresh real broker can make happen while it creates __consumer_offsets.
+   */
+  consumer(config: ConsumerConfig, clientId = 'conformance-consumer', retry?: RetryOptions): Consumer {
+    const consumer = this.kafka(clientId, retry).consumer({
       // Fast group reactions: heartbeats are what tell a running member that a rebalance started.
       heartbeatInterval: 200,
       sessionTimeout: 10_000,

@@ -5,6 +5,7 @@
  * answer at once (if it can still read it).
  */
 import type { Handler, RequestContext } from '../context.ts';
+import type { AbortedTransaction } from '../log.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { Reader } from '../protocol/reader.ts';
 import type { Writer } from '../protocol/writer.ts';
@@ -23,7 +24,10 @@ interface PartitionResult {
   partition: number;
   errorCode: ErrorCode;
   highWatermark: number;
+  lastStableOffset: number;
   logStartOffset: number;
+  /** read_committed only: the aborted transactions among the records returned. */
+  aborted: AbortedTransaction[];
   chunks: Buffer[];
   bytes: number;
 }
@@ -87,7 +91,7 @@ function read(request: FetchRequest, context: RequestContext): ReadResult {
     partitions: partitions.map(({ partition, fetchOffset, maxBytes }): PartitionResult => {
       const fail = (errorCode: ErrorCode, highWatermark = -1, logStartOffset = -1): PartitionResult => {
         failed = true;
-        return { partition, errorCode, highWatermark, logStartOffset, chunks: [], bytes: 0 };
+        return { partition, errorCode, highWatermark, lastStableOffset: highWatermark, logStartOffset, aborted: [], chunks: [], bytes: 0 };
       };
       const log = ledHere(context, topic, partition);
       if (typeof log === 'number') return fail(log);
@@ -95,11 +99,16 @@ function read(request: FetchRequest, context: RequestContext): ReadResult {
       if (fetchOffset < log.logStartOffset || fetchOffset > log.highWatermark) {
         return fail(ErrorCode.OFFSET_OUT_OF_RANGE, log.highWatermark, log.logStartOffset);
       }
+      // read_committed stops at the last stable offset: an open transaction's records are not decided yet.
+      const lastStableOffset = log.lastStableOffset;
+      const endOffset = request.readCommitted ? lastStableOffset : log.highWatermark;
       // Only the first batch of the whole response may exceed the limits (KIP-74).
-      const data = log.read(fetchOffset, Math.min(Math.max(0, maxBytes), remaining), bytes === 0);
+      const data = log.read(fetchOffset, Math.min(Math.max(0, maxBytes), remaining), bytes === 0, endOffset);
       bytes += data.bytes;
       remaining = Math.max(0, remaining - data.bytes);
-      return { partition, errorCode: ErrorCode.NONE, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, ...data };
+      const aborted = request.readCommitted && data.bytes > 0 ? log.abortedTransactions(fetchOffset, data.nextOffset) : [];
+      const { highWatermark, logStartOffset } = log;
+      return { partition, errorCode: ErrorCode.NONE, highWatermark, lastStableOffset, logStartOffset, aborted, chunks: data.chunks, bytes: data.bytes };
     }),
   }));
   return { topics, bytes, failed };
@@ -131,10 +140,10 @@ function encode(w: Writer, version: number, request: FetchRequest, result: ReadR
   if (version >= 7) w.int16(ErrorCode.NONE).int32(0);
   w.array(result.topics, (w, { topic, partitions }) => {
     w.string(topic).array(partitions, (w, p) => {
-      // No transactions are stored, so the last stable offset is the high watermark.
-      w.int32(p.partition).int16(p.errorCode).int64(p.highWatermark).int64(p.highWatermark);
+      w.int32(p.partition).int16(p.errorCode).int64(p.highWatermark).int64(p.lastStableOffset);
       if (version >= 5) w.int64(p.logStartOffset);
-      if (request.readCommitted) w.int32(0);
+      // Kafka sends null to read_uncommitted fetches, and a list (often empty) to read_committed ones.
+      if (request.readCommitted) w.array(p.aborted, (w, t) => w.int64(t.producerId).int64(t.firstOffset));
       else w.int32(-1);
       if (version >= 11) w.int32(-1); // preferred read replica: none
       w.int32(p.bytes);

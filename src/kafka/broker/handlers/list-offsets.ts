@@ -15,7 +15,8 @@ interface PartitionAnswer {
 export const handleListOffsets: Handler = (body, context) => {
   const version = context.apiVersion;
   body.int32(); // replica id
-  if (version >= 2) body.int8(); // isolation level: without transactions both levels see the high watermark
+  // read_committed sees up to the last stable offset, read_uncommitted up to the high watermark.
+  const readCommitted = version >= 2 && body.int8() === 1;
   const topics = body.array(6, (r) => ({
     name: r.string(),
     partitions: r.array(version === 0 ? 16 : 12, (r) => {
@@ -28,7 +29,7 @@ export const handleListOffsets: Handler = (body, context) => {
   body.end();
   const answers = topics.map(({ name, partitions }) => ({
     name,
-    partitions: partitions.map((p) => ({ ...lookUp(context, name, p.partition, p.timestamp), maxNumOffsets: p.maxNumOffsets })),
+    partitions: partitions.map((p) => ({ ...lookUp(context, name, p.partition, p.timestamp, readCommitted), maxNumOffsets: p.maxNumOffsets })),
   }));
   return (w) => {
     if (version >= 2) w.int32(0);
@@ -46,12 +47,15 @@ export const handleListOffsets: Handler = (body, context) => {
   };
 };
 
-function lookUp(context: RequestContext, topic: string, partition: number, timestamp: number): PartitionAnswer {
+function lookUp(context: RequestContext, topic: string, partition: number, timestamp: number, readCommitted: boolean): PartitionAnswer {
   const log = ledHere(context, topic, partition);
   if (typeof log === 'number') return { partition, errorCode: log, timestamp: -1, offset: -1 };
   log.applyRetention();
-  if (timestamp === LATEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark };
+  const lastVisible = readCommitted ? log.lastStableOffset : log.highWatermark;
+  if (timestamp === LATEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: lastVisible };
   if (timestamp === EARLIEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset };
   const found = log.offsetForTimestamp(timestamp);
-  return { partition, errorCode: ErrorCode.NONE, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1 };
+  // As Kafka: a match the isolation level may not see yet is no match.
+  if (!found || found.offset >= lastVisible) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: -1 };
+  return { partition, errorCode: ErrorCode.NONE, timestamp: found.timestamp, offset: found.offset };
 }

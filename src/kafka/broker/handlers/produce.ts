@@ -12,7 +12,7 @@ interface PartitionAnswer {
 
 export const handleProduce: Handler = (body, context) => {
   const version = context.apiVersion;
-  body.nullableString(); // transactional id: transactional batches are refused per partition below
+  const transactionalId = body.nullableString();
   const acks = body.int16();
   body.int32(); // timeout: appends complete at once, there are no followers to wait for
   const topics = body.array(6, (r) => ({
@@ -23,7 +23,7 @@ export const handleProduce: Handler = (body, context) => {
   const now = Date.now();
   const answers = topics.map((topic) => ({
     name: topic.name,
-    partitions: topic.partitions.map((p) => append(context, topic.name, p.index, p.records, acks, now)),
+    partitions: topic.partitions.map((p) => append(context, transactionalId, topic.name, p.index, p.records, acks, now)),
   }));
   if (acks === 0) return null;
   return (w) => {
@@ -37,14 +37,28 @@ export const handleProduce: Handler = (body, context) => {
   };
 };
 
-function append(context: RequestContext, topic: string, index: number, records: Buffer | null, acks: number, now: number): PartitionAnswer {
+function append(
+  context: RequestContext,
+  transactionalId: string | null,
+  topic: string,
+  index: number,
+  records: Buffer | null,
+  acks: number,
+  now: number,
+): PartitionAnswer {
   const fail = (errorCode: ErrorCode): PartitionAnswer => ({ index, errorCode, baseOffset: -1, logStartOffset: -1 });
   if (acks !== -1 && acks !== 0 && acks !== 1) return fail(ErrorCode.INVALID_REQUIRED_ACKS);
   const log = ledHere(context, topic, index);
   if (typeof log === 'number') return fail(log);
   const parsed = parseProducedBatch(records, { allowZstd: context.apiVersion >= 7, maxBatchBytes: log.config.maxMessageBytes });
   if (!parsed.ok) return fail(parsed.errorCode);
-  const result = log.append(parsed.batch, now);
+  const { batch } = parsed;
+  if (batch.transactional && transactionalId !== null) {
+    // The partition must be in the producer's open transaction (AddPartitionsToTxn), under its current epoch.
+    const verified = context.cluster.transactions.verifyProduce(transactionalId, batch.producerId, batch.producerEpoch, topic, index);
+    if (verified !== ErrorCode.NONE) return fail(verified);
+  }
+  const result = log.append(batch, now);
   if (result.errorCode !== ErrorCode.NONE) return fail(result.errorCode);
   return { index, errorCode: ErrorCode.NONE, baseOffset: result.baseOffset, logStartOffset: log.logStartOffset };
 }

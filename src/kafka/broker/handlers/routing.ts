@@ -8,6 +8,14 @@ export function coordinates({ cluster, broker }: RequestContext, groupId: string
   return cluster.coordinatorFor(groupId) === broker.nodeId;
 }
 
+/**
+ * The same for a transactional id, except that an empty one is answered (INVALID_REQUEST) by
+ * whichever broker gets it, as Kafka's coordinator refuses it before looking up its owner.
+ */
+export function coordinatesTransaction(context: RequestContext, transactionalId: string): boolean {
+  return transactionalId === '' || coordinates(context, transactionalId);
+}
+
 /** The partition's log if this broker leads it, else the error Kafka gives. */
 export function ledHere({ cluster, broker }: RequestContext, topic: string, partition: number): PartitionLog | ErrorCode {
   const log = cluster.partition(topic, partition);

@@ -253,7 +253,27 @@ export class FrameFactory {
         w.int32(1000);
         return true;
       case ApiKey.InitProducerId:
-        w.nullableString(r.pick([null, null, 'txn'])).int32(int32());
+        w.nullableString(r.pick([null, null, 'txn', ''])).int32(r.pick([int32(), 60_000]));
+        return true;
+      case ApiKey.AddPartitionsToTxn:
+        w.string(r.pick(['txn', ''])).int64(r.pick([-1, 0, 1])).int16(r.pick([-1, 0, 1]));
+        w.array(some(2, topic), (w, t) => w.string(t).int32Array(some(2, () => r.pick([0, 1, -1]))));
+        return true;
+      case ApiKey.AddOffsetsToTxn:
+        w.string(r.pick(['txn', ''])).int64(r.pick([-1, 0, 1])).int16(r.pick([-1, 0, 1])).string(group());
+        return true;
+      case ApiKey.EndTxn:
+        w.string(r.pick(['txn', ''])).int64(r.pick([-1, 0, 1])).int16(r.pick([-1, 0, 1])).bool(r.chance(0.5));
+        return true;
+      case ApiKey.TxnOffsetCommit:
+        w.string(r.pick(['txn', ''])).string(group()).int64(r.pick([-1, 0, 1])).int16(r.pick([-1, 0, 1]));
+        w.array(some(2, topic), (w, t) =>
+          w.string(t).array(some(2, () => r.pick([0, 1, -1])), (w, p) => {
+            w.int32(p).int64(r.pick(OFFSETS));
+            if (version >= 2) w.int32(r.pick([-1, 0]));
+            w.nullableString(r.pick([null, '', 'meta', 'm'.repeat(5000)]));
+          }),
+        );
         return true;
     }
   }
@@ -262,7 +282,7 @@ export class FrameFactory {
   private records(): Buffer | null {
     const r = this.random;
     const valid = (): Buffer => encodeBatch(Array.from({ length: 1 + r.int(3) }, () => ({ value: r.bytes(r.int(30)) })));
-    switch (r.int(6)) {
+    switch (r.int(7)) {
       case 0:
         return null;
       case 1:
@@ -275,6 +295,11 @@ export class FrameFactory {
       }
       case 3:
         return Buffer.concat([valid(), valid()]);
+      case 4: {
+        // Transactional (and now and then control) batches from producers that may or may not exist.
+        const attributes = r.pick([0x10, 0x10, 0x30]);
+        return encodeBatch([{ value: r.bytes(r.int(30)) }], { producerId: r.pick([0, 1, 7]), producerEpoch: r.pick([0, 1]), baseSequence: r.pick([0, 1]), attributes });
+      }
       default:
         return valid();
     }
