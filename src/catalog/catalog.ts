@@ -36,6 +36,11 @@ const exerciseSchema = z.strictObject({
   kind: z.enum(['build', 'review']).default('build'),
   files: z.array(z.string().regex(/^[\w.-]+\.ts$/, 'a file name in the exercise folder')).min(1),
   hints: z.array(z.string().min(1)).min(1),
+  /**
+   * Seconds the learner's loop lets one run of the tests take before it stops them as a runaway.
+   * Default by broker (src/learn/runner.ts); set it for exercises whose tests are slow by nature.
+   */
+  deadline: z.number().int().min(5).max(600).optional(),
 });
 
 const labSchema = z.strictObject({

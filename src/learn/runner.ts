@@ -54,7 +54,8 @@ export class ExerciseRunner {
   deadlineFor(exercise: Exercise): number {
     // End-to-end tests shorten it to see a runaway stopped without waiting the learner's deadline.
     const override = Number(process.env.WORKBOOK_DEADLINE_MS);
-    return Number.isFinite(override) && override > 0 ? override : DEADLINE_MS[exercise.broker];
+    if (Number.isFinite(override) && override > 0) return override;
+    return exercise.deadline !== undefined ? exercise.deadline * 1000 : DEADLINE_MS[exercise.broker];
   }
 
   async run(exercise: Exercise, options: RunOptions = {}): Promise<Verdict> {
