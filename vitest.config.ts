@@ -11,6 +11,9 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  *   solutions  – every exercise's tests, importing the reference solution (all must pass)
  *   exercises  – every exercise's tests, importing the learner's file (the learner's loop)
  *   starters   – the same, importing the starting version (all must fail; see scripts/test.ts)
+ *   mistakes   – the same, importing one known-wrong solution per exercise, chosen per run by
+ *                scripts/mistakes.ts (each must fail its `Caught by` test); it has no files of its
+ *                own: run it with `npm run test:mistakes [-- <exercise>…]`
  * `npm test` runs them all and checks the contract; run one with `npx vitest run --project unit`.
  */
 const exerciseTests = ['exercises/**/*.test.ts'];
@@ -36,6 +39,7 @@ export default defineConfig({
       { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, provide: { exerciseTarget: 'solutions' } } },
       { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, provide: { exerciseTarget: 'exercises' } } },
       { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, provide: { exerciseTarget: 'starters' } } },
+      { extends: true, plugins: [exerciseTarget('mistakes')], test: { name: 'mistakes', include: [], provide: { exerciseTarget: 'mistakes', mistakeSelection: {} } } },
     ],
   },
 });

@@ -1,8 +1,10 @@
 /**
  * `npm test`: the workbook's own tests, then the exercise contract, like rustlings' CI:
  *   1. unit tests, lab tests, and every exercise's tests against its reference solution — all pass;
- *   2. every exercise's tests against its *starting* version — each exercise must fail.
- * A violation fails the run and names the exercise.
+ *   2. every exercise's tests against its *starting* version — each exercise must fail;
+ *   3. every exercise's tests against each of its known-wrong solutions (solutions/…/mistakes/) —
+ *      each must fail the test its `Caught by:` line names (scripts/mistakes.ts).
+ * A violation fails the run and names the exercise (and the mistake). Each phase's time is printed.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, relative } from 'node:path';
@@ -13,6 +15,7 @@ import { STARTERS_LOCK, computeLock, readLock, starterStatus } from '../src/cata
 import { main } from '../src/cli/main.ts';
 import { WorkbookError } from '../src/harness/errors.ts';
 import { bad, bold, dim, ok } from '../src/learn/style.ts';
+import { checkMistakes } from './mistakes.ts';
 
 main(async () => {
   const started = performance.now();
@@ -21,30 +24,48 @@ main(async () => {
 
   if (process.env.CI) {
     // Learners' own files may not type-check while they work; the workbook's must, always.
-    console.log(bold('\n0/2  Type check (tsc, strict)\n'));
+    console.log(bold('\n0/3  Type check (tsc, strict)\n'));
     step('the type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', '.']);
     step('the site\'s type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', 'docs/.vitepress']);
   }
-  console.log(bold('\n0/2  Building the site (npm run docs:build) for the browser tests\n'));
-  step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']);
+  const phases: [string, number][] = [];
+  const timed = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
+    const from = performance.now();
+    try {
+      return await run();
+    } finally {
+      phases.push([name, (performance.now() - from) / 1000]);
+    }
+  };
+
+  console.log(bold('\n0/3  Building the site (npm run docs:build) for the browser tests\n'));
+  await timed('site build', () => step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']));
   const projects = ['unit', 'labs', 'solutions', 'kafka-conformance', 'docs', 'browser'];
 
-  console.log(bold('\n1/2  Unit tests, labs, the site, and every exercise against its reference solution\n'));
-  const first = await startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true });
-  const firstFailed = first.state.getCountOfFailedTests() > 0 || first.state.getUnhandledErrors().length > 0 || process.exitCode;
-  await first.close();
+  console.log(bold('\n1/3  Unit tests, labs, the site, and every exercise against its reference solution\n'));
+  const firstFailed = await timed('1 tests and solutions', async () => {
+    const first = await startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true });
+    const failed = first.state.getCountOfFailedTests() > 0 || first.state.getUnhandledErrors().length > 0 || Boolean(process.exitCode);
+    await first.close();
+    return failed;
+  });
 
-  console.log(bold('\n2/2  Every exercise, untouched, must fail its tests\n'));
-  const violations = await checkStartersFail(exercises);
+  console.log(bold('\n2/3  Every exercise, untouched, must fail its tests\n'));
+  const violations = await timed('2 starters fail', () => checkStartersFail(exercises));
+
+  console.log(bold('\n3/3  Every known-wrong solution must fail the test meant to catch it\n'));
+  const mistakes = await timed('3 mistakes fail', () => checkMistakes(exercises));
+  violations.push(...mistakes.violations);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(dim(`\nPhase times: ${phases.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(' · ')}`));
   if (firstFailed || violations.length > 0) {
     console.log(bad(`\nnpm test failed after ${seconds} s:`));
     if (firstFailed) console.log(bad('  - some tests in step 1 failed (see above)'));
     for (const v of violations) console.log(bad(`  - ${v}`));
     return 1;
   }
-  console.log(ok(`\nnpm test passed in ${seconds} s: ${exercises.length} solutions pass, ${exercises.length} untouched exercises fail.`));
+  console.log(ok(`\nnpm test passed in ${seconds} s: ${exercises.length} solutions pass, ${exercises.length} untouched exercises fail, ${mistakes.mistakes} known-wrong solutions fail.`));
   return 0;
 });
 

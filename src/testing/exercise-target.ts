@@ -6,6 +6,8 @@
  *   solutions  – solutions/<same path> (proves every reference solution passes)
  *   starters   – the starting version from git, for files the learner has edited (proves every
  *                untouched exercise fails, even in a clone where some are solved)
+ *   mistakes   – one known-wrong solution per exercise, chosen for each run by scripts/mistakes.ts
+ *                (`setMistakeSelection`); files the mistake lacks come from the reference solution
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
@@ -13,7 +15,26 @@ import type { Plugin } from 'vitest/config';
 import { EXERCISES_DIR, ROOT, SOLUTIONS_DIR, displayPath, isInside } from '../catalog/paths.ts';
 import { gitBlobId, readLock, starterByKey } from '../catalog/starters.ts';
 
-export type ExerciseTarget = 'exercises' | 'solutions' | 'starters';
+export type ExerciseTarget = 'exercises' | 'solutions' | 'starters' | 'mistakes';
+
+/** For the `mistakes` target: exercise folder → the folder of the mistake under test (absolute paths). */
+export type MistakeSelection = Record<string, string>;
+
+/**
+ * The selection lives on globalThis, not in a module variable: Vitest bundles vitest.config.ts, so
+ * the plugin and scripts/mistakes.ts hold different copies of this module in the same process.
+ * Workers (learnerModulePath) get it through `inject('mistakeSelection')` instead.
+ */
+const SELECTION = Symbol.for('pubsub-workbook.mistake-selection');
+type SelectionHolder = { [SELECTION]?: MistakeSelection };
+
+export function setMistakeSelection(selection: MistakeSelection): void {
+  (globalThis as SelectionHolder)[SELECTION] = selection;
+}
+
+export function currentMistakeSelection(): MistakeSelection {
+  return (globalThis as SelectionHolder)[SELECTION] ?? {};
+}
 
 /** Starting versions of edited files are written here (inside node_modules so imports of packages resolve). */
 const STARTERS_CACHE = join(ROOT, 'node_modules', '.cache', 'pubsub-workbook', 'starters');
@@ -28,16 +49,24 @@ export function exerciseTarget(target: ExerciseTarget): Plugin {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const exerciseDir = dirname(importer);
       if (!resolved || !isInside(exerciseDir, resolved.id) || resolved.id.endsWith('.test.ts')) return null;
-      return targetFile(target, resolved.id);
+      return targetFile(target, resolved.id, target === 'mistakes' ? currentMistakeSelection() : undefined);
     },
   };
 }
 
 /** Where a learner file's code comes from under `target` (also for tests that hand it to a child process). */
-export function targetFile(target: ExerciseTarget, learnerFile: string): string {
+export function targetFile(target: ExerciseTarget, learnerFile: string, selection: MistakeSelection = {}): string {
   if (target === 'exercises') return learnerFile;
   const rel = relative(EXERCISES_DIR, learnerFile);
-  if (target === 'solutions') {
+  if (target === 'mistakes') {
+    const mistakeDir = selection[dirname(learnerFile)];
+    if (!mistakeDir) {
+      throw new Error(`No mistake selected for ${displayPath(dirname(learnerFile))}: the mistakes target is driven by \`npm run test:mistakes\`.`);
+    }
+    const wrong = join(mistakeDir, basename(learnerFile));
+    if (existsSync(wrong)) return wrong;
+  }
+  if (target === 'solutions' || target === 'mistakes') {
     const solution = join(SOLUTIONS_DIR, rel);
     if (!existsSync(solution)) throw new Error(`No reference solution at ${displayPath(solution)}.`);
     return solution;
