@@ -27,7 +27,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**', 'scripts/fixtures/**'] },
       },
       // The site's sources: chapter front matter, guide coverage, links (fast, no browser).
       { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts'], exclude: ['docs/**/*.browser.test.ts', 'docs/.vitepress/cache/**', 'docs/.vitepress/dist/**'] } },

@@ -1,15 +1,21 @@
 /**
  * `npm run test:mistakes [-- <exercise>…]`: the known-wrong-solutions contract alone (it is also
  * the fourth step of `npm test`), for every exercise or the ones named (id or bare name).
+ * `--root <dir>` reads the exercises from another tree (scripts/fixtures/mistakes, in its test).
  */
-import { findExercise, loadExercises } from '../src/catalog/catalog.ts';
+import { join, resolve } from 'node:path';
+import { findExercise, loadExercises, loadTracks } from '../src/catalog/catalog.ts';
 import { main } from '../src/cli/main.ts';
 import { bad, bold, ok } from '../src/learn/style.ts';
 import { checkMistakes } from './mistakes.ts';
 
 main(async () => {
-  const all = loadExercises();
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --root <dir>: a tree with its own exercises/ and solutions/ (the mechanism's own test uses a fixture).
+  const rootAt = args.indexOf('--root');
+  const root = rootAt >= 0 ? args.splice(rootAt, 2)[1] : undefined;
+  const all = root ? loadTracks(join(resolve(root), 'exercises'), join(resolve(root), 'solutions')).flatMap((t) => t.exercises) : loadExercises();
+  const wanted = args;
   const exercises = wanted.length > 0 ? wanted.map((query) => findExercise(all, query)) : all;
   console.log(bold(`\nKnown-wrong solutions of ${exercises.length} exercise(s) must fail their tests\n`));
   const report = await checkMistakes(exercises);

@@ -17,8 +17,11 @@ import { gitBlobId, readLock, starterByKey } from '../catalog/starters.ts';
 
 export type ExerciseTarget = 'exercises' | 'solutions' | 'starters' | 'mistakes';
 
-/** For the `mistakes` target: exercise folder → the folder of the mistake under test (absolute paths). */
-export type MistakeSelection = Record<string, string>;
+/**
+ * For the `mistakes` target: exercise folder → the folder of the mistake under test and of the
+ * reference solution (absolute paths; files the mistake lacks come from the solution).
+ */
+export type MistakeSelection = Record<string, { mistake: string; solution: string }>;
 
 /**
  * The selection lives on globalThis, not in a module variable: Vitest bundles vitest.config.ts, so
@@ -45,7 +48,9 @@ export function exerciseTarget(target: ExerciseTarget): Plugin {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (target === 'exercises' || !importer || !source.startsWith('.')) return null;
-      if (!importer.endsWith('.test.ts') || !isInside(EXERCISES_DIR, importer)) return null;
+      if (!importer.endsWith('.test.ts')) return null;
+      // The mistakes target follows its selection (which may name a fixture outside exercises/).
+      if (target === 'mistakes' ? !currentMistakeSelection()[dirname(importer)] : !isInside(EXERCISES_DIR, importer)) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const exerciseDir = dirname(importer);
       if (!resolved || !isInside(exerciseDir, resolved.id) || resolved.id.endsWith('.test.ts')) return null;
@@ -57,16 +62,16 @@ export function exerciseTarget(target: ExerciseTarget): Plugin {
 /** Where a learner file's code comes from under `target` (also for tests that hand it to a child process). */
 export function targetFile(target: ExerciseTarget, learnerFile: string, selection: MistakeSelection = {}): string {
   if (target === 'exercises') return learnerFile;
-  const rel = relative(EXERCISES_DIR, learnerFile);
   if (target === 'mistakes') {
-    const mistakeDir = selection[dirname(learnerFile)];
-    if (!mistakeDir) {
+    const chosen = selection[dirname(learnerFile)];
+    if (!chosen) {
       throw new Error(`No mistake selected for ${displayPath(dirname(learnerFile))}: the mistakes target is driven by \`npm run test:mistakes\`.`);
     }
-    const wrong = join(mistakeDir, basename(learnerFile));
-    if (existsSync(wrong)) return wrong;
+    const wrong = join(chosen.mistake, basename(learnerFile));
+    return existsSync(wrong) ? wrong : join(chosen.solution, basename(learnerFile));
   }
-  if (target === 'solutions' || target === 'mistakes') {
+  const rel = relative(EXERCISES_DIR, learnerFile);
+  if (target === 'solutions') {
     const solution = join(SOLUTIONS_DIR, rel);
     if (!existsSync(solution)) throw new Error(`No reference solution at ${displayPath(solution)}.`);
     return solution;

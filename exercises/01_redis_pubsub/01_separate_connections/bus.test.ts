@@ -25,6 +25,8 @@ describe('a bus with separate connections for publishing and subscribing', () =>
   test('subscribe() resolves only once Redis has confirmed the subscription', async ({ onTestFinished }) => {
     // The bus sits 40 ms from Redis; the test checks from near by. A subscribe() that resolves
     // before Redis answered leaves the SUBSCRIBE still on its way when the check arrives.
+    const probe = connect();
+    await probe.ping(); // connected beforehand: the check below costs one round trip over loopback
     const { url } = await farRedis({ delayMs: 40 });
     const bus = createBus(url);
     onTestFinished(() => bus.close());
@@ -32,7 +34,7 @@ describe('a bus with separate connections for publishing and subscribing', () =>
 
     await bus.subscribe(channel, () => {});
 
-    expect(await subscriberCount(connect(), channel), 'subscribers Redis counts the moment subscribe() resolved: it must await the SUBSCRIBE reply').toBe(1);
+    expect(await subscriberCount(probe, channel), 'subscribers Redis counts the moment subscribe() resolved: it must await the SUBSCRIBE reply').toBe(1);
   });
 
   test('publish() resolves to the number of subscribers Redis delivered to', async ({ onTestFinished }) => {

@@ -26,6 +26,8 @@ describe('a pattern router', () => {
 
   test('on() resolves only once Redis has confirmed the pattern subscription', async ({ onTestFinished }) => {
     // The router sits 40 ms from Redis, the publisher next to it: a PSUBSCRIBE still on its way loses.
+    const publisher = connect();
+    await publisher.ping(); // connected beforehand: the check below costs one round trip over loopback
     const { url } = await farRedis({ delayMs: 40 });
     const router = createRouter(url);
     onTestFinished(() => router.close());
@@ -33,10 +35,12 @@ describe('a pattern router', () => {
 
     await router.on(`${ns}:user:*`, () => {});
 
-    expect(await connect().publish(`${ns}:user:1`, 'hi'), 'receivers Redis counts right after on() resolved: on() must await the PSUBSCRIBE reply').toBe(1);
+    expect(await publisher.publish(`${ns}:user:1`, 'hi'), 'receivers Redis counts right after on() resolved: on() must await the PSUBSCRIBE reply').toBe(1);
   });
 
   test('a second on() for a pattern still being subscribed waits for the same confirmation', async ({ onTestFinished }) => {
+    const publisher = connect();
+    await publisher.ping();
     const { url } = await farRedis({ delayMs: 40 });
     const router = createRouter(url);
     onTestFinished(() => router.close());
@@ -45,7 +49,7 @@ describe('a pattern router', () => {
     const first = router.on(`${ns}:*`, () => {});
     await router.on(`${ns}:*`, () => {});
 
-    expect(await connect().publish(`${ns}:x`, 'hi'), 'receivers right after the second on() resolved: it must wait for the PSUBSCRIBE the first one sent').toBe(1);
+    expect(await publisher.publish(`${ns}:x`, 'hi'), 'receivers right after the second on() resolved: it must wait for the PSUBSCRIBE the first one sent').toBe(1);
     await first;
   });
 

@@ -22,12 +22,14 @@ async function flush(pubsub: TypedPubSub<Events>, channel: string, inbox: Inbox<
 describe('TypedPubSub', () => {
   test('subscribe() resolves once Redis has the subscription', async ({ onTestFinished }) => {
     // 40 ms from Redis, checked from near by: a SUBSCRIBE that was not awaited is still on its way.
+    const probe = connect();
+    await probe.ping(); // connected beforehand: the check below costs one round trip over loopback
     const pubsub = open(onTestFinished, {}, (await farRedis({ delayMs: 40 })).url);
     const channel = unique('typed');
 
     await pubsub.subscribe(channel, () => {});
 
-    expect(await subscriberCount(connect(), channel), 'PUBSUB NUMSUB right after subscribe() resolved: subscribe() must await the SUBSCRIBE reply').toBe(1);
+    expect(await subscriberCount(probe, channel), 'PUBSUB NUMSUB right after subscribe() resolved: subscribe() must await the SUBSCRIBE reply').toBe(1);
   });
 
   test('a message published right after subscribe() is delivered', async ({ onTestFinished }) => {
@@ -43,16 +45,18 @@ describe('TypedPubSub', () => {
   });
 
   test('after the last unsubscribe() resolves, Redis has no subscriber left', async ({ onTestFinished }) => {
+    const probe = connect();
+    await probe.ping();
     const pubsub = open(onTestFinished, {}, (await farRedis({ delayMs: 40 })).url);
     const channel = unique('typed');
     const first = await pubsub.subscribe(channel, () => {});
     const second = await pubsub.subscribe(channel, () => {});
 
     await first();
-    expect(await subscriberCount(connect(), channel), 'one handler is still subscribed').toBe(1);
+    expect(await subscriberCount(probe, channel), 'one handler is still subscribed').toBe(1);
     await second();
 
-    expect(await subscriberCount(connect(), channel), 'PUBSUB NUMSUB right after the last unsubscribe() resolved: it must await the UNSUBSCRIBE reply').toBe(0);
+    expect(await subscriberCount(probe, channel), 'PUBSUB NUMSUB right after the last unsubscribe() resolved: it must await the UNSUBSCRIBE reply').toBe(0);
   });
 
   test('unsubscribing one handler leaves the others receiving', async ({ onTestFinished }) => {
