@@ -53,8 +53,9 @@ export async function checkMistakes(exercises: Exercise[], log: (line: string) =
   // CPU: more workers than cores keeps both busy (Vitest's default is cores − 1). And workers are
   // reused across test files (isolate: false), so ioredis and the test helpers are imported once per
   // worker, not once per file: on 2 cores that is 70 s instead of 250 s for 120 mistakes. Each round
-  // still evaluates every test file afresh, importing the mistake chosen for it (the test files are
-  // invalidated before each round; scripts/mistake-verdict.test.ts and a green mistake prove it).
+  // still evaluates every test file afresh, importing the mistake chosen for it: the test files are
+  // invalidated before each round (scripts/mistakes.test.ts checks a green mistake that runs, in the
+  // same worker, right after a caught one of the same exercise).
   const vitest = await createVitest('test', {
     watch: false,
     root: ROOT,
