@@ -11,6 +11,9 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  *   solutions  – every exercise's tests, importing the reference solution (all must pass)
  *   exercises  – every exercise's tests, importing the learner's file (the learner's loop)
  *   starters   – the same, importing the starting version (all must fail; see scripts/test.ts)
+ *   mistakes   – the same, importing one known-wrong solution per exercise, chosen per run by
+ *                scripts/mistakes.ts (each must fail its `Caught by` test); it has no files of its
+ *                own: run it with `npm run test:mistakes [-- <exercise>…]`
  * `npm test` runs them all and checks the contract; run one with `npx vitest run --project unit`.
  */
 const exerciseTests = ['exercises/**/*.test.ts'];
@@ -26,7 +29,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/kafka/conformance/**', 'scripts/fixtures/**'] },
       },
       // The site's sources: chapter front matter, guide coverage, links (fast, no browser).
       { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts'], exclude: ['docs/**/*.browser.test.ts', 'docs/.vitepress/cache/**', 'docs/.vitepress/dist/**'] } },
@@ -43,6 +46,7 @@ export default defineConfig({
         ? [{ extends: true as const, plugins: [exerciseTarget('runaway')], test: { name: 'runaway', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'runaway' as const } } }]
         : []),
       { extends: true, plugins: [exerciseTarget('starters')], test: { name: 'starters', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'starters' } } },
+      { extends: true, plugins: [exerciseTarget('mistakes')], test: { name: 'mistakes', include: [], provide: { exerciseTarget: 'mistakes', mistakeSelection: {} } } },
     ],
   },
 });

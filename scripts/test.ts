@@ -3,10 +3,13 @@
  *   1. unit tests, lab tests, the site — all pass;
  *   2. every exercise through the learner's loop's own code path (scripts/loop-contract.ts): its
  *      reference solution passes, its *starting* version fails, and code that never returns is
- *      stopped at the deadline.
- * A violation fails the run and names the exercise. Before that, the brokers' programs are fetched
- * if needed (valkey-server, moto), and checks that need what no registry can bring (Chromium, Java)
- * are named as not run when this machine lacks it (mandatory under CI).
+ *      stopped at the deadline;
+ *   3. every exercise's tests against each of its known-wrong solutions (solutions/…/mistakes/) —
+ *      each must fail the test its `Caught by:` line names (scripts/mistakes.ts).
+ * A violation fails the run and names the exercise (and the mistake). Before that, the brokers'
+ * programs are fetched if needed (valkey-server, moto), and checks that need what no registry can
+ * bring (Chromium, Java) are named as not run when this machine lacks it (mandatory under CI).
+ * Each phase's time is printed.
  */
 import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
@@ -23,6 +26,7 @@ import { findRedisBinary } from '../src/harness/redis.ts';
 import { MOTO_VERSION, cachedMoto, ensureMoto } from '../src/harness/tools/moto.ts';
 import { bad, bold, dim, ok } from '../src/learn/style.ts';
 import { optionalChecks } from './optional-checks.ts';
+import { checkMistakes } from './mistakes.ts';
 
 main(async () => {
   const started = performance.now();
@@ -40,14 +44,14 @@ main(async () => {
 
   if (process.env.CI) {
     // Learners' own files may not type-check while they work; the workbook's must, always.
-    console.log(bold('\n0/2  Type check (tsc, strict)\n'));
+    console.log(bold('\n0/3  Type check (tsc, strict)\n'));
     await phase('type check', () => {
       step('the type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', '.']);
       step('the site\'s type check failed (errors above)', 'npx', ['tsc', '--noEmit', '-p', 'docs/.vitepress']);
     });
   }
 
-  console.log(bold('\n0/2  Brokers, and what this machine can check\n'));
+  console.log(bold('\n0/3  Brokers, and what this machine can check\n'));
   const checks = await phase('brokers and tools', async () => {
     await prepareBrokers();
     return optionalChecks();
@@ -61,19 +65,19 @@ main(async () => {
     throw new WorkbookError(`npm test under CI runs every check, and ${notRun.map((c) => `${c.name} cannot (${c.missing}; ${c.enable})`).join('; ')}.`);
   }
 
-  console.log(bold('\n0/2  Building the site (npm run docs:build)\n'));
+  console.log(bold('\n0/3  Building the site (npm run docs:build)\n'));
   await phase('site build', () => step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']));
   const skippedProjects = new Set(notRun.flatMap((check) => check.projects));
   const projects = ['unit', 'labs', 'kafka-conformance', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
 
-  console.log(bold('\n1/2  Unit tests, labs, the site\n'));
+  console.log(bold('\n1/3  Unit tests, labs, the site\n'));
   const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true }));
   const counts = countTests(first.state.getFiles());
   const firstFailed = counts.failed > 0 || first.state.getUnhandledErrors().length > 0 || Boolean(process.exitCode);
   await first.close();
 
   // The exercise contract, through the learner's loop's own path (runner → verdict → render → record).
-  console.log(bold("\n2/2  Every exercise through the learner's loop: solutions pass, untouched exercises fail, runaway code is stopped\n"));
+  console.log(bold("\n2/3  Every exercise through the learner's loop: solutions pass, untouched exercises fail, runaway code is stopped\n"));
   const tracks = loadTracks();
   const brokers = sessionBrokers((line) => console.log(dim(`  ${line}`)));
   const violations: string[] = [];
@@ -93,10 +97,16 @@ main(async () => {
     await brokers.stop();
   }
 
+  console.log(bold('\n3/3  Every known-wrong solution must fail the test meant to catch it\n'));
+  const mistakes = await phase('mistakes fail', () => checkMistakes(exercises));
+  violations.push(...mistakes.violations);
+
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(dim(`\nTime per phase: ${phases.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}.`));
-  const ran = counts.passed + counts.failed + contractChecks;
-  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (tests); ${contractChecks - violations.length} of ${exercises.length * 3} exercise contract checks through the loop hold.`);
+  const ran = counts.passed + counts.failed + contractChecks + mistakes.mistakes;
+  console.log(
+    `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (tests); ${contractChecks} exercise contract checks through the loop and ${mistakes.mistakes} known-wrong solutions checked, ${violations.length} violation(s).`,
+  );
   if (notRun.length > 0) {
     console.log(bad(`Not run on this machine (${notRun.length}):`));
     for (const check of notRun) console.log(bad(`  - ${check.name}: ${check.missing}. Enable: ${check.enable}`));

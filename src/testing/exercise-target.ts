@@ -8,6 +8,8 @@
  *                untouched exercise fails, even in a clone where some are solved)
  *   runaway    – a module whose every export never returns when used (proves the learner's loop
  *                stops any exercise's runaway code at its deadline)
+ *   mistakes   – one known-wrong solution per exercise, chosen for each run by scripts/mistakes.ts
+ *                (`setMistakeSelection`); files the mistake lacks come from the reference solution
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
@@ -15,7 +17,29 @@ import type { Plugin } from 'vitest/config';
 import { EXERCISES_DIR, ROOT, SOLUTIONS_DIR, displayPath, isInside } from '../catalog/paths.ts';
 import { gitBlobId, readLock, starterByKey } from '../catalog/starters.ts';
 
-export type ExerciseTarget = 'exercises' | 'solutions' | 'starters' | 'runaway';
+export type ExerciseTarget = 'exercises' | 'solutions' | 'starters' | 'runaway' | 'mistakes';
+
+/**
+ * For the `mistakes` target: exercise folder → the folder of the mistake under test and of the
+ * reference solution (absolute paths; files the mistake lacks come from the solution).
+ */
+export type MistakeSelection = Record<string, { mistake: string; solution: string }>;
+
+/**
+ * The selection lives on globalThis, not in a module variable: Vitest bundles vitest.config.ts, so
+ * the plugin and scripts/mistakes.ts hold different copies of this module in the same process.
+ * Workers (learnerModulePath) get it through `inject('mistakeSelection')` instead.
+ */
+const SELECTION = Symbol.for('pubsub-workbook.mistake-selection');
+type SelectionHolder = { [SELECTION]?: MistakeSelection };
+
+export function setMistakeSelection(selection: MistakeSelection): void {
+  (globalThis as SelectionHolder)[SELECTION] = selection;
+}
+
+export function currentMistakeSelection(): MistakeSelection {
+  return (globalThis as SelectionHolder)[SELECTION] ?? {};
+}
 
 /** Starting versions of edited files are written here (inside node_modules so imports of packages resolve). */
 const STARTERS_CACHE = join(ROOT, 'node_modules', '.cache', 'pubsub-workbook', 'starters');
@@ -26,18 +50,28 @@ export function exerciseTarget(target: ExerciseTarget): Plugin {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (target === 'exercises' || !importer || !source.startsWith('.')) return null;
-      if (!importer.endsWith('.test.ts') || !isInside(EXERCISES_DIR, importer)) return null;
+      if (!importer.endsWith('.test.ts')) return null;
+      // The mistakes target follows its selection (which may name a fixture outside exercises/).
+      if (target === 'mistakes' ? !currentMistakeSelection()[dirname(importer)] : !isInside(EXERCISES_DIR, importer)) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const exerciseDir = dirname(importer);
       if (!resolved || !isInside(exerciseDir, resolved.id) || resolved.id.endsWith('.test.ts')) return null;
-      return targetFile(target, resolved.id);
+      return targetFile(target, resolved.id, target === 'mistakes' ? currentMistakeSelection() : undefined);
     },
   };
 }
 
 /** Where a learner file's code comes from under `target` (also for tests that hand it to a child process). */
-export function targetFile(target: ExerciseTarget, learnerFile: string): string {
+export function targetFile(target: ExerciseTarget, learnerFile: string, selection: MistakeSelection = {}): string {
   if (target === 'exercises') return learnerFile;
+  if (target === 'mistakes') {
+    const chosen = selection[dirname(learnerFile)];
+    if (!chosen) {
+      throw new Error(`No mistake selected for ${displayPath(dirname(learnerFile))}: the mistakes target is driven by \`npm run test:mistakes\`.`);
+    }
+    const wrong = join(chosen.mistake, basename(learnerFile));
+    return existsSync(wrong) ? wrong : join(chosen.solution, basename(learnerFile));
+  }
   const rel = relative(EXERCISES_DIR, learnerFile);
   if (target === 'solutions') {
     const solution = join(SOLUTIONS_DIR, rel);

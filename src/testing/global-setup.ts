@@ -20,7 +20,7 @@ declare module 'vitest' {
  * the emulator only when an SNS exercise comes up (src/learn/brokers.ts); single test files
  * without a shared one start their own (src/testing/sns.ts).
  */
-const SNS_PROJECTS = new Set(['solutions', 'starters', 'labs']);
+const SNS_PROJECTS = new Set(['solutions', 'starters', 'mistakes', 'labs']);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.WORKBOOK_LOOP === '1') return loopSetup(project);

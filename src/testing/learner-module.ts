@@ -6,14 +6,18 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
-import { targetFile, type ExerciseTarget } from './exercise-target.ts';
+import { targetFile, type ExerciseTarget, type MistakeSelection } from './exercise-target.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     exerciseTarget: ExerciseTarget;
+    /** Set for each run of the `mistakes` target by scripts/mistakes.ts. */
+    mistakeSelection: MistakeSelection;
   }
 }
 
 export function learnerModulePath(testFileUrl: string, file: string): string {
-  return targetFile(inject('exerciseTarget'), join(dirname(fileURLToPath(testFileUrl)), file));
+  const target = inject('exerciseTarget');
+  const selection = target === 'mistakes' ? inject('mistakeSelection') : undefined;
+  return targetFile(target, join(dirname(fileURLToPath(testFileUrl)), file), selection);
 }

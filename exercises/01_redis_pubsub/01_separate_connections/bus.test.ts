@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clientsNamed, connect, namedUrl, redisUrl, subscriberCount, unique } from '#testing/redis';
+import { clientsNamed, connect, farRedis, namedUrl, redisUrl, subscriberCount, unique } from '#testing/redis';
 import { Inbox, within } from '#testing/wait';
 import { createBus, type Bus } from './bus.ts';
 
@@ -20,6 +20,21 @@ describe('a bus with separate connections for publishing and subscribing', () =>
 
     await inbox.waitFor(1, 2_000, 'the handler receiving "hello"');
     expect(inbox.items, 'the handler should get the message exactly once').toEqual(['hello']);
+  });
+
+  test('subscribe() resolves only once Redis has confirmed the subscription', async ({ onTestFinished }) => {
+    // The bus sits 40 ms from Redis; the test checks from near by. A subscribe() that resolves
+    // before Redis answered leaves the SUBSCRIBE still on its way when the check arrives.
+    const probe = connect();
+    await probe.ping(); // connected beforehand: the check below costs one round trip over loopback
+    const { url } = await farRedis({ delayMs: 40 });
+    const bus = createBus(url);
+    onTestFinished(() => bus.close());
+    const channel = unique('news');
+
+    await bus.subscribe(channel, () => {});
+
+    expect(await subscriberCount(probe, channel), 'subscribers Redis counts the moment subscribe() resolved: it must await the SUBSCRIBE reply').toBe(1);
   });
 
   test('publish() resolves to the number of subscribers Redis delivered to', async ({ onTestFinished }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connect, redisUrl, unique } from '#testing/redis';
+import { connect, farRedis, redisUrl, unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { createRouter, type Router } from './router.ts';
 
@@ -22,6 +22,35 @@ describe('a pattern router', () => {
 
     await users.waitFor(1, 2_000, `the ${ns}:user:* handler receiving a message`);
     expect(users.items).toEqual([[`${ns}:user:42`, 'signed up']]);
+  });
+
+  test('on() resolves only once Redis has confirmed the pattern subscription', async ({ onTestFinished }) => {
+    // The router sits 40 ms from Redis, the publisher next to it: a PSUBSCRIBE still on its way loses.
+    const publisher = connect();
+    await publisher.ping(); // connected beforehand: the check below costs one round trip over loopback
+    const { url } = await farRedis({ delayMs: 40 });
+    const router = createRouter(url);
+    onTestFinished(() => router.close());
+    const ns = unique('app');
+
+    await router.on(`${ns}:user:*`, () => {});
+
+    expect(await publisher.publish(`${ns}:user:1`, 'hi'), 'receivers Redis counts right after on() resolved: on() must await the PSUBSCRIBE reply').toBe(1);
+  });
+
+  test('a second on() for a pattern still being subscribed waits for the same confirmation', async ({ onTestFinished }) => {
+    const publisher = connect();
+    await publisher.ping();
+    const { url } = await farRedis({ delayMs: 40 });
+    const router = createRouter(url);
+    onTestFinished(() => router.close());
+    const ns = unique('app');
+
+    const first = router.on(`${ns}:*`, () => {});
+    await router.on(`${ns}:*`, () => {});
+
+    expect(await publisher.publish(`${ns}:x`, 'hi'), 'receivers right after the second on() resolved: it must wait for the PSUBSCRIBE the first one sent').toBe(1);
+    await first;
   });
 
   test('each handler gets only the messages of its own pattern', async ({ onTestFinished }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connect, redisUrl, subscriberCount, unique } from '#testing/redis';
+import { connect, farRedis, redisUrl, subscriberCount, unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { TypedPubSub, type TypedPubSubOptions } from './typed-pubsub.ts';
 
@@ -7,8 +7,8 @@ interface Events extends Record<string, unknown> {
   [channel: string]: { n: number };
 }
 
-function open(cleanup: (fn: () => Promise<void>) => void, options?: TypedPubSubOptions): TypedPubSub<Events> {
-  const pubsub = new TypedPubSub<Events>(redisUrl(), options);
+function open(cleanup: (fn: () => Promise<void>) => void, options?: TypedPubSubOptions, url = redisUrl()): TypedPubSub<Events> {
+  const pubsub = new TypedPubSub<Events>(url, options);
   cleanup(() => pubsub.close());
   return pubsub;
 }
@@ -21,12 +21,15 @@ async function flush(pubsub: TypedPubSub<Events>, channel: string, inbox: Inbox<
 
 describe('TypedPubSub', () => {
   test('subscribe() resolves once Redis has the subscription', async ({ onTestFinished }) => {
-    const pubsub = open(onTestFinished);
+    // 40 ms from Redis, checked from near by: a SUBSCRIBE that was not awaited is still on its way.
+    const probe = connect();
+    await probe.ping(); // connected beforehand: the check below costs one round trip over loopback
+    const pubsub = open(onTestFinished, {}, (await farRedis({ delayMs: 40 })).url);
     const channel = unique('typed');
 
     await pubsub.subscribe(channel, () => {});
 
-    expect(await subscriberCount(connect(), channel), 'PUBSUB NUMSUB right after subscribe() resolved').toBe(1);
+    expect(await subscriberCount(probe, channel), 'PUBSUB NUMSUB right after subscribe() resolved: subscribe() must await the SUBSCRIBE reply').toBe(1);
   });
 
   test('a message published right after subscribe() is delivered', async ({ onTestFinished }) => {
@@ -42,16 +45,18 @@ describe('TypedPubSub', () => {
   });
 
   test('after the last unsubscribe() resolves, Redis has no subscriber left', async ({ onTestFinished }) => {
-    const pubsub = open(onTestFinished);
+    const probe = connect();
+    await probe.ping();
+    const pubsub = open(onTestFinished, {}, (await farRedis({ delayMs: 40 })).url);
     const channel = unique('typed');
     const first = await pubsub.subscribe(channel, () => {});
     const second = await pubsub.subscribe(channel, () => {});
 
     await first();
-    expect(await subscriberCount(connect(), channel), 'one handler is still subscribed').toBe(1);
+    expect(await subscriberCount(probe, channel), 'one handler is still subscribed').toBe(1);
     await second();
 
-    expect(await subscriberCount(connect(), channel), 'PUBSUB NUMSUB right after the last unsubscribe() resolved').toBe(0);
+    expect(await subscriberCount(probe, channel), 'PUBSUB NUMSUB right after the last unsubscribe() resolved: it must await the UNSUBSCRIBE reply').toBe(0);
   });
 
   test('unsubscribing one handler leaves the others receiving', async ({ onTestFinished }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clientsNamed, connect, namedUrl, subscriberCount, unique } from '#testing/redis';
+import { clientsNamed, connect, farRedis, namedUrl, subscriberCount, unique } from '#testing/redis';
 import { Inbox, until, within } from '#testing/wait';
 import { createSubscriber, type ResilientSubscriber } from './resilient-subscriber.ts';
 
@@ -28,10 +28,12 @@ async function killConnection({ name, channels }: Setup): Promise<void> {
   const [before] = await clientsNamed(admin, name);
   if (!before) throw new Error(`no connection named ${name}: did the subscriber connect with the url it was given?`);
   await admin.client('KILL', 'ID', before.id);
-  await until(async () => {
-    const now = await clientsNamed(admin, name);
-    return now.some((c) => c.id !== before.id && c.sub === channels.length);
-  }, 'the subscriber reconnecting and subscribing again', 5_000);
+  await until(async () => (await clientsNamed(admin, name)).some((c) => c.id !== before.id), 'the subscriber reconnecting', 3_000);
+  await until(
+    async () => (await clientsNamed(admin, name)).some((c) => c.id !== before.id && c.sub === channels.length),
+    `the reconnected subscriber subscribing to its ${channels.length} channels again (is autoResubscribe off?)`,
+    1_000,
+  );
 }
 
 describe('a subscriber that survives reconnects', () => {
@@ -65,9 +67,42 @@ describe('a subscriber that survives reconnects', () => {
     expect(setup.inbox.items.map(([, m]) => m), 'every message once, no duplicates').toEqual(['after-1', 'after-2', 'end']);
   });
 
+  test('ready resolves only once every channel is subscribed', async ({ onTestFinished }) => {
+    // 40 ms from Redis, checked from near by: a ready that does not wait for the SUBSCRIBE reply is early.
+    const channels = [unique('news'), unique('alerts')];
+    const admin = connect();
+    await admin.ping(); // connected beforehand: the check below costs one round trip over loopback
+    const subscriber = createSubscriber((await farRedis({ delayMs: 40 })).url, channels, () => {});
+    onTestFinished(() => subscriber.close());
+
+    await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+
+    const counts = await Promise.all(channels.map((channel) => subscriberCount(admin, channel)));
+    expect(counts, 'subscribers per channel the moment ready resolved: ready must wait for the SUBSCRIBE reply').toEqual([1, 1]);
+  });
+
+  test('comes back after an outage longer than a few reconnect attempts', async ({ onTestFinished }) => {
+    const name = unique('resilient');
+    const [channel] = [unique('news')];
+    const { url, proxy } = await farRedis({ delayMs: 0, name });
+    const inbox = new Inbox<Delivery>();
+    const subscriber = createSubscriber(url, [channel], (c, m) => inbox.push([c, m]));
+    onTestFinished(() => subscriber.close());
+    await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+
+    // Redis unreachable for 1.5 s: every reconnect attempt in between is refused.
+    await proxy.outage(1_500);
+    const admin = connect();
+    await until(async () => (await subscriberCount(admin, channel)) === 1, 'the subscriber reconnecting by itself after a 1.5 s outage (does its retryStrategy give up?)', 4_000);
+    await admin.publish(channel, 'after the outage');
+
+    await inbox.waitFor(1, 2_000, 'the message published after the outage arriving');
+    expect(inbox.items.map(([, m]) => m)).toEqual(['after the outage']);
+  });
+
   test('counts its reconnects', async ({ onTestFinished }) => {
     const setup = await start(onTestFinished);
-    expect(setup.subscriber.reconnects(), 'before any reconnect').toBe(0);
+    expect(setup.subscriber.reconnects(), 'before any reconnect: the first connection is not a reconnect').toBe(0);
 
     await killConnection(setup);
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connect, redisUrl, unique } from '#testing/redis';
+import { connect, farRedis, redisUrl, unique } from '#testing/redis';
 import { removeKeysAfterTest } from '#testing/patterns';
 import { Inbox, until } from '#testing/wait';
 import {
@@ -21,8 +21,8 @@ type Settled = [attempt: number, outcome: Outcome];
  */
 const ARRIVAL_SLACK_MS = 100;
 
-function startPublisher(cleanup: (fn: () => Promise<void>) => void, options: PublisherOptions): ReliablePublisher {
-  const publisher = createReliablePublisher(redisUrl(), options);
+function startPublisher(cleanup: (fn: () => Promise<void>) => void, options: PublisherOptions, url = redisUrl()): ReliablePublisher {
+  const publisher = createReliablePublisher(url, options);
   // Tests close some publishers themselves, to restart them; closing twice must not fail the test.
   cleanup(() => publisher.close().catch(() => {}));
   return publisher;
@@ -66,6 +66,23 @@ describe('delivery with acknowledgements and retries', () => {
     await until(async () => (await publisher.pendingCount()) === 0, 'the publisher counting the message as acknowledged', 2_000);
     expect(payloads, 'the handler gets the payload that was published').toEqual([{ orderId: 'o-1' }]);
     expect(settled.items).toEqual([[1, 'ack']]);
+  });
+
+  test('an ack that arrives before publish() has finished still settles the message', async ({ onTestFinished }) => {
+    // The publisher sits 40 ms from Redis, the consumer next to it: the ack is made within a
+    // millisecond of the PUBLISH, long before a publisher that records *after* publishing has recorded.
+    const { name, channel } = names();
+    const settled = new Inbox<Settled>();
+    await startConsumer(onTestFinished, channel, () => true, { onSettled: (e, outcome) => settled.push([e.attempt, outcome]) });
+    const publisher = startPublisher(onTestFinished, { name, ackTimeoutMs: 5_000, maxAttempts: 3 }, (await farRedis({ delayMs: 40 })).url);
+
+    await publisher.publish(channel, { orderId: 'o-0' });
+    await settled.waitFor(1, 2_000, 'the consumer acknowledging the message');
+
+    expect(
+      await publisher.pendingCount(),
+      'the message was acknowledged, so nothing may stay pending: record it in the same MULTI as the PUBLISH, not after',
+    ).toBe(0);
   });
 
   test('a message nobody acknowledges is sent maxAttempts times, ackTimeoutMs apart, then dead-lettered', async ({ onTestFinished }) => {

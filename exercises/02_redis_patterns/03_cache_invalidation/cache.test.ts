@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { clientsNamed, connect, namedUrl, redisUrl, unique } from '#testing/redis';
+import { clientsNamed, connect, farRedis, namedUrl, redisUrl, unique } from '#testing/redis';
 import { monitorCommands, removeKeysAfterTest } from '#testing/patterns';
 import { Inbox, until } from '#testing/wait';
+import { crowdedKeyspace, noiseKeys } from '#testing/volume';
 import { createCache, type DistributedCache, type Invalidation } from './cache.ts';
 
 interface Instance {
@@ -48,6 +49,28 @@ describe('a local cache kept fresh by invalidation messages', () => {
     expect(await c.cache.get(key), 'C must not serve the value from before the change').toEqual({ name: 'Ada Lovelace' });
   });
 
+  test('an instance that hears an invalidation reads the new value, even when the writer is far from Redis', async ({ onTestFinished }) => {
+    // A sits 40 ms from Redis, B next to it. B re-reads the key as soon as it hears the invalidation:
+    // if A published before its write had landed, B reads the old value and keeps it.
+    const ns = namespace();
+    const key = `${ns}:user:1`;
+    const a = await instance(onTestFinished, `${ns}:invalidation`, (await farRedis({ delayMs: 40 })).url);
+    const b = await instance(onTestFinished, `${ns}:invalidation`);
+    await writeBehindTheirBacks(key, { name: 'Ada' });
+    // B re-reads the moment it hears the invalidation, as a busy instance would.
+    const reread = new Inbox<unknown>();
+    b.invalidations.waitFor(1, 5_000, 'B hearing the invalidation').then(
+      async () => reread.push(await b.cache.get(key)),
+      () => {},
+    );
+
+    await a.cache.set(key, { name: 'Ada Lovelace' });
+
+    await reread.waitFor(1, 2_000, 'B re-reading the key after the invalidation');
+    expect(reread.items[0], 'B re-read as soon as it heard: write the new value first, then publish the invalidation').toEqual({ name: 'Ada Lovelace' });
+    expect(await b.cache.get(key), 'B must not keep the value from before the change').toEqual({ name: 'Ada Lovelace' });
+  });
+
   test('a copy kept in memory expires when its key expires in Redis', async ({ onTestFinished }) => {
     const ns = namespace();
     const key = `${ns}:session:1`;
@@ -87,13 +110,28 @@ describe('a local cache kept fresh by invalidation messages', () => {
     const redis = connect();
     const matching = Array.from({ length: 300 }, (_, i) => `${ns}:user:${i}`);
     const others = [`${ns}:order:1`, `${ns}:users`];
-    await redis.mset(...[...matching, ...others].flatMap((key) => [key, '{}']));
+    // 3,000 other keys around them: more than one page, whatever COUNT the code asks for.
+    await crowdedKeyspace(redis, [...matching, ...others], noiseKeys(ns, 3_000));
 
     const deleted = await cache.invalidatePattern(`${ns}:user:*`);
 
     expect(deleted, 'resolves to how many keys matched').toBe(300);
     expect(await redis.exists(...matching), 'matching keys still in Redis (SCAN returns a page at a time: follow the cursor to 0)').toBe(0);
     expect(await redis.exists(...others), 'keys that do not match must stay').toBe(2);
+  });
+
+  test('invalidatePattern() finds a few matching keys among many others', async ({ onTestFinished }) => {
+    const ns = namespace();
+    const { cache } = await instance(onTestFinished, `${ns}:invalidation`);
+    const redis = connect();
+    const matching = [`${ns}:user:1`, `${ns}:user:2`, `${ns}:user:3`];
+    // 5,000 keys that do not match: SCAN MATCH returns pages with no key at all before the cursor is 0.
+    await crowdedKeyspace(redis, matching, noiseKeys(ns, 5_000));
+
+    const deleted = await cache.invalidatePattern(`${ns}:user:*`);
+
+    expect(await redis.exists(...matching), 'matching keys still in Redis: an empty SCAN page does not mean the end; only cursor 0 does').toBe(0);
+    expect(deleted).toBe(3);
   });
 
   test('a pattern is matched as a Redis glob in every instance’s memory, not as a regular expression', async ({ onTestFinished }) => {

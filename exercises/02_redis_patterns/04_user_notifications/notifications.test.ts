@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { connect, redisUrl, subscriberCount, unique } from '#testing/redis';
+import { connect, farRedis, redisUrl, subscriberCount, unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { createNotificationHub, type Notification, type NotificationHub } from './notifications.ts';
 
-function hub(cleanup: (fn: () => Promise<void>) => void, prefix: string): NotificationHub {
-  const instance = createNotificationHub(redisUrl(), { prefix });
+function hub(cleanup: (fn: () => Promise<void>) => void, prefix: string, url = redisUrl()): NotificationHub {
+  const instance = createNotificationHub(url, { prefix });
   cleanup(() => instance.close());
   return instance;
 }
@@ -39,7 +39,17 @@ describe('per-user notification channels', () => {
     expect(receivers, 'notify() counts the instances where alice is connected: two').toEqual([2, 2]);
     expect(bob.titles.items, "bob gets none of alice's notifications").toEqual(['end']);
     expect([...alicePhone.titles.items].sort()).toEqual(['order delivered', 'order shipped']);
-    expect(new Set(alicePhone.received.map((n) => n.id)).size, 'two notifications sent in the same millisecond still need different ids').toBe(2);
+  });
+
+  test('every notification gets an id of its own, even many sent at once', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const instance = hub(onTestFinished, prefix);
+    const phone = await device(instance, 'alice');
+
+    await Promise.all(Array.from({ length: 50 }, (_, i) => instance.notify('alice', note(`n${i}`))));
+
+    await phone.titles.waitFor(50, 2_000, "alice's phone receiving all 50 notifications");
+    expect(new Set(phone.received.map((n) => n.id)).size, 'distinct ids among 50 notifications sent in the same moment: an id made from the clock repeats within a millisecond').toBe(50);
   });
 
   test('notify() resolves to 0 when the user is connected nowhere, so the caller can fall back to e-mail', async ({ onTestFinished }) => {
@@ -89,6 +99,49 @@ describe('per-user notification channels', () => {
     await laptop.titles.waitFor(1, 2_000, "alice's laptop receiving the notification after her phone disconnected");
     expect(receivers, 'the instance still listens for alice: her laptop is connected').toBe(1);
     expect(phone.titles.items, 'a disconnected device receives nothing').toEqual([]);
+  });
+
+  test('two devices that pass the same function are two devices', async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const instance = hub(onTestFinished, prefix);
+    const titles = new Inbox<string>();
+    const deliver = (n: Notification): void => titles.push(n.title);
+    const disconnectFirst = await instance.connect('alice', deliver);
+    await instance.connect('alice', deliver);
+
+    await disconnectFirst();
+    await instance.notify('alice', note('still connected'));
+
+    await titles.waitFor(1, 2_000, 'the second device (same function) still receiving after the first disconnected');
+    await instance.notify('alice', note('end'));
+    await titles.waitUntil((t) => t === 'end', 2_000, 'the second device receiving "end"');
+    expect(titles.items, 'one device is left, so each notification arrives once: keep a fresh entry per connect()').toEqual(['still connected', 'end']);
+  });
+
+  test("disconnecting a device twice leaves the user's other devices receiving", async ({ onTestFinished }) => {
+    const prefix = unique('notify');
+    const instance = hub(onTestFinished, prefix);
+    const phone = await device(instance, 'alice');
+    const laptop = await device(instance, 'alice');
+
+    await phone.disconnect();
+    await phone.disconnect();
+
+    expect(await instance.notify('alice', note('hello laptop')), 'a second disconnect() of the same device must do nothing: the laptop is still connected').toBe(1);
+    await laptop.titles.waitFor(1, 2_000, "alice's laptop receiving the notification");
+  });
+
+  test('connect() resolves only once notifications will reach the device, even for a second device of the user', async ({ onTestFinished }) => {
+    // The instance sits 40 ms from Redis; the sender next to Redis notifies the moment connect() resolves.
+    const prefix = unique('notify');
+    const far = hub(onTestFinished, prefix, (await farRedis({ delayMs: 40 })).url);
+    const sender = hub(onTestFinished, prefix);
+    const phone = device(far, 'alice');
+    const laptop = await device(far, 'alice');
+
+    expect(await sender.notify('alice', note('hi')), "instances listening for alice when her second device's connect() resolved: it must wait for the same SUBSCRIBE as the first").toBe(1);
+    await laptop.titles.waitFor(1, 2_000, "alice's laptop receiving the notification");
+    await phone;
   });
 
   test("an instance listens on a user's channel only while that user has a device connected to it", async ({ onTestFinished }) => {

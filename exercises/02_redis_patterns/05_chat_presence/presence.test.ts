@@ -33,6 +33,13 @@ describe('chat presence and typing indicators', () => {
     expect(await chat.online('lobby'), 'alice closed her last tab').toEqual(['bob']);
   });
 
+  test('online() lists users sorted by name, whatever order they joined in', async ({ onTestFinished }) => {
+    const chat = server(onTestFinished, { prefix: prefix(), ttlMs: 5_000 });
+    for (const user of ['zoe', 'alice', 'mia']) await chat.join('lobby', user);
+
+    expect(await chat.online('lobby'), 'sorted by user id, not by when they joined or when their sessions expire').toEqual(['alice', 'mia', 'zoe']);
+  });
+
   test('every instance sees the same users online, including an instance started later', async ({ onTestFinished }) => {
     const options = { prefix: prefix(), ttlMs: 5_000 };
     const first = server(onTestFinished, options);
@@ -57,7 +64,7 @@ describe('chat presence and typing indicators', () => {
 
     await doomed.close(); // no leave(): a server that crashes has no chance to say goodbye
 
-    await until(async () => !(await running.online('lobby')).includes('bob'), `bob dropping out about ${ttlMs} ms after his server stopped`, 5_000);
+    await until(async () => !(await running.online('lobby')).includes('bob'), `bob dropping out about ${ttlMs} ms after his server stopped (do sessions expire?)`, 3_000);
     // alice joined before bob: with a TTL set once at join, she would have expired before him.
     expect(await running.online('lobby'), "alice's server is still running, so her session must be kept alive (a heartbeat)").toEqual(['alice']);
   });

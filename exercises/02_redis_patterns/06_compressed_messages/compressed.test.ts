@@ -63,6 +63,28 @@ describe('compressing large messages', () => {
     expect(ascii.compressed, '1,000 × "x" is 1,002 bytes of JSON: under the threshold').toBe(false);
   });
 
+  test('a message exactly at the threshold is not compressed, one byte more is', async ({ onTestFinished }) => {
+    const pubsub = open(onTestFinished, { thresholdBytes: 1024 });
+    const channel = unique('edge');
+    const exactly = 'a'.repeat(1022); // 1,024 bytes as JSON, with its quotes
+
+    const at = await pubsub.publish(channel, exactly);
+    const over = await pubsub.publish(channel, `${exactly}a`);
+
+    expect(at, 'JSON of exactly thresholdBytes is not *larger* than the threshold: sent plain').toEqual({ bytes: 1024, compressed: false });
+    expect(over.compressed, '1,025 bytes is over the threshold').toBe(true);
+  });
+
+  test('thresholdBytes: 0 compresses every message that gzip makes smaller', async ({ onTestFinished }) => {
+    const pubsub = open(onTestFinished, { thresholdBytes: 0 });
+    const channel = unique('edge');
+    const medium = { rows: customers.rows.slice(0, 10) }; // about 600 bytes, well under the default 1024
+
+    const report = await pubsub.publish(channel, medium);
+
+    expect(report.compressed, 'a threshold of 0 is a real setting, not "use the default": read it with ??, not ||').toBe(true);
+  });
+
   test('a small message travels as its plain JSON, which any subscriber can read', async ({ onTestFinished }) => {
     const pubsub = open(onTestFinished);
     const channel = unique('events');

@@ -104,9 +104,11 @@ describe('a consumer-group worker that acknowledges only finished work', () => {
     const { open } = await setup(onTestFinished);
     const consumer = open(async () => {});
 
+    const started = performance.now();
     const report = await within(consumer.processBatch(), BATCH_DEADLINE, 'processBatch() on an empty stream resolving');
 
     expect(report).toEqual({ handled: [], failed: [] });
+    expect(performance.now() - started, 'blockMs is 50: the read must BLOCK for blockMs, not a fixed time of its own').toBeLessThan(1_000);
   });
 
   test('close() leaves no connection open', async () => {

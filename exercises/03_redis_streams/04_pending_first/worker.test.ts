@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { connect, redisUrl } from '#testing/redis';
 import { addEntries, createGroup, deliver, numbered, pendingEntries, tempNamespace } from '#testing/streams';
+import { beyond } from '#testing/volume';
 import { within } from '#testing/wait';
 import { createWorker, type EntryHandler, type Worker } from './worker.ts';
 
@@ -49,8 +50,19 @@ describe('a worker that picks up its own pending entries after a restart', () =>
 
     await drain(startWorker(onTestFinished, stream, async (e) => void handled.push(e.fields.n ?? '?'), 10));
 
-    expect(handled, 'all 25 pending entries, read 10 at a time').toEqual(numbered(25).map((f) => f.n));
+    expect(handled, 'all 25 pending entries, read 10 at a time: keep reading the history after the last id until a read is empty').toEqual(numbered(25).map((f) => f.n));
     expect(await pendingEntries(redis, stream, GROUP)).toEqual([]);
+  });
+
+  test('it reads new entries until a read finds none, however many reads that takes', async ({ onTestFinished }) => {
+    const stream = await newStream();
+    const fresh = numbered(beyond(10));
+    await addEntries(connect(), stream, fresh);
+    const handled: string[] = [];
+
+    await drain(startWorker(onTestFinished, stream, async (e) => void handled.push(e.fields.n ?? '?'), 10));
+
+    expect(handled, `all ${fresh.length} new entries, read 10 at a time until a read comes back empty`).toEqual(fresh.map((f) => f.n));
   });
 
   test('an entry that keeps failing does not hold up the others', async ({ onTestFinished }) => {
@@ -60,14 +72,23 @@ describe('a worker that picks up its own pending entries after a restart', () =>
     await deliver(redis, stream, GROUP, 'worker-1', 3);
     const [n1] = await addEntries(redis, stream, [{ n: 'n1' }]);
     let attemptsOnP2 = 0;
+    // Fails the test the moment p2 comes back within the same drain, rather than at the deadline.
+    let retried!: (error: Error) => void;
+    const retriedInTheSameDrain = new Promise<never>((_, reject) => (retried = reject));
 
-    const report = await drain(
-      startWorker(onTestFinished, stream, async (e) => {
-        if (e.fields.n !== 'p2') return;
-        attemptsOnP2++;
-        throw new Error('p2 is malformed');
-      }),
-    );
+    const report = await Promise.race([
+      drain(
+        startWorker(onTestFinished, stream, async (e) => {
+          if (e.fields.n !== 'p2') return;
+          attemptsOnP2++;
+          if (attemptsOnP2 === 2) {
+            retried(new Error('p2 was handed to the handler a second time within one drain: continue after the last id read, do not read the history from "0" again'));
+          }
+          throw new Error('p2 is malformed');
+        }),
+      ),
+      retriedInTheSameDrain,
+    ]);
 
     expect(report.handled, 'the other pending entries and the new one are handled').toEqual([p1, p3, n1]);
     expect(report.failed, 'p2 failed once in this drain, and was not retried over and over').toEqual([p2]);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { connect } from '#testing/redis';
 import { addEntries, createGroup, deliver, makeIdle, numbered, pendingEntries, tempNamespace } from '#testing/streams';
 import { within } from '#testing/wait';
+import { beyond } from '#testing/volume';
 import { rescueStale, type EntryHandler, type RescueReport } from './rescuer.ts';
 
 const GROUP = 'billing';
@@ -76,6 +77,20 @@ describe('rescuing the entries of a consumer that crashed', () => {
 
     expect(report.handled, 'all 30 entries, claimed 5 at a time (follow the cursor XAUTOCLAIM returns until it is 0-0)').toEqual(ids);
     expect(await pendingEntries(s.redis, s.stream, GROUP)).toEqual([]);
+  });
+
+  test('stale entries behind a long run of young pending entries are rescued too', async () => {
+    const s = await scene();
+    // XAUTOCLAIM looks at about ten times COUNT pending entries per call: with 5 per call, 60 young
+    // entries in front mean the first calls claim nothing and still return a cursor to go on from.
+    await addEntries(s.redis, s.stream, numbered(60));
+    await deliver(s.redis, s.stream, GROUP, 'worker-alive', 60);
+    await addEntries(s.redis, s.stream, numbered(beyond(5), 61));
+    const stale = await crashedHolding(s, 'worker-dead', beyond(5));
+
+    const report = await rescue(s, async () => {}, 5);
+
+    expect(report.handled, 'a call that claims nothing is not the end: only cursor 0-0 is').toEqual(stale);
   });
 
   test('an entry deleted from the stream while pending is reported, not handled', async () => {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { connect } from '#testing/redis';
 import { addEntries, createGroup, deliver, pendingEntries, readAll, tempNamespace } from '#testing/streams';
 import { within } from '#testing/wait';
+import { beyond } from '#testing/volume';
 import { retryPending, type EntryHandler, type RetryReport } from './retrier.ts';
 
 const GROUP = 'billing';
@@ -84,6 +85,18 @@ describe('moving an entry to a dead-letter stream after too many deliveries', ()
       JSON.parse(dead?.fields.fields ?? 'null'),
       "the original fields, as strings: guessing types turns '007' into 7 and 'true' into true",
     ).toEqual(original);
+  });
+
+  test('one pass retries every idle pending entry, however many pages that takes', async () => {
+    const s = await scene({ order: 'D-0' });
+    const more = await addEntries(s.redis, s.stream, Array.from({ length: beyond(10) }, (_, i) => ({ order: `D-${i + 1}` })));
+    await deliver(s.redis, s.stream, GROUP, 'worker-1', more.length);
+    const seen: string[] = [];
+
+    const report = await s.pass(async (entry) => void seen.push(entry.id));
+
+    expect(report.handled, `all ${more.length + 1} idle entries in one pass, with the default count of 10 per XPENDING page`).toEqual([s.id, ...more]);
+    expect(seen).toHaveLength(more.length + 1);
   });
 
   test('an entry that succeeds on a retry is acknowledged, not dead-lettered', async () => {

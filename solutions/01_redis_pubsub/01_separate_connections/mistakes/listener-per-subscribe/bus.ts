@@ -1,0 +1,39 @@
+// Mistake: each subscribe() adds its own 'message' listener that calls its handler for every channel, so handlers hear channels they never subscribed to.
+// Caught by: each handler hears only its own channel
+import { Redis } from 'ioredis';
+
+export type MessageHandler = (message: string, channel: string) => void;
+
+export interface Bus {
+  /** Publishes and resolves to how many subscribers received the message. */
+  publish(channel: string, message: string): Promise<number>;
+  /** Resolves once Redis has confirmed the subscription. */
+  subscribe(channel: string, onMessage: MessageHandler): Promise<void>;
+  /** Closes every connection the bus opened. */
+  close(): Promise<void>;
+}
+
+export function createBus(url: string): Bus {
+  // A connection that has sent SUBSCRIBE is in subscriber mode and may only (un)subscribe, PING
+  // or QUIT; publishing needs a connection of its own.
+  const publisher = new Redis(url);
+  const subscriber = new Redis(url);
+  const handlersByChannel = new Map<string, MessageHandler[]>();
+
+  // One listener for the connection's lifetime, routing by channel: a listener per subscribe()
+  // would hand every message to every handler.
+
+  return {
+    publish: (channel, message) => publisher.publish(channel, message),
+    async subscribe(channel, onMessage) {
+      const handlers = handlersByChannel.get(channel) ?? [];
+      handlers.push(onMessage);
+      handlersByChannel.set(channel, handlers);
+      subscriber.on('message', (from: string, message: string) => onMessage(message, from));
+      await subscriber.subscribe(channel);
+    },
+    async close() {
+      await Promise.all([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
