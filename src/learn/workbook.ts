@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import { loadTracks, findExercise, type Exercise, type Track } from '../catalog/catalog.ts';
 import { STATE_DIR, displayPath } from '../catalog/paths.ts';
+import { loadMistakes } from '../catalog/mistakes.ts';
 import { gitBlobId, starterContent } from '../catalog/starters.ts';
 import { WorkbookError } from '../harness/errors.ts';
 import { timestamp } from '../harness/state-file.ts';
@@ -181,11 +182,13 @@ export function renderHints(exercise: Exercise, shown: string[], total: number):
 
 export function renderSolutionOffer(exercise: Exercise): string {
   const paths = exercise.files.map((f) => displayPath(join(exercise.solutionDir, f))).join(', ');
-  return `${ok('Done!')} Compare your code with the reference solution: ${accent(paths)} (press ${bold('s')} to show it here).`;
+  const mistakes = loadMistakes(exercise).length;
+  const extra = mistakes > 0 ? ` and the ${mistakes} mistakes these tests catch` : '';
+  return `${ok('Done!')} Compare your code with the reference solution: ${accent(paths)} (press ${bold('s')} to show it here${extra}).`;
 }
 
 export function renderSolution(exercise: Exercise): string {
-  return exercise.files
+  const solution = exercise.files
     .map((file) => {
       const path = join(exercise.solutionDir, file);
       const body = readFileSync(path, 'utf8')
@@ -196,6 +199,19 @@ export function renderSolution(exercise: Exercise): string {
       return `${bold(displayPath(path))}\n${body}`;
     })
     .join('\n\n');
+  return [solution, renderMistakes(exercise)].filter(Boolean).join('\n\n');
+}
+
+/** The known-wrong solutions this exercise's tests reject: shown with the solution, never before. */
+export function renderMistakes(exercise: Exercise): string {
+  const mistakes = loadMistakes(exercise);
+  if (mistakes.length === 0) return '';
+  const lines = [bold(`The mistakes these tests catch (${mistakes.length})`)];
+  for (const mistake of mistakes) {
+    const where = Object.values(mistake.files).map((f) => displayPath(f)).join(', ');
+    lines.push(`  ${accent('•')} ${mistake.summary}`, dim(`      caught by "${mistake.caughtBy.join('", "')}" · ${where}`));
+  }
+  return lines.join('\n');
 }
 
 export function renderVerifyLine(exercise: Exercise, verdict: Verdict): string {
