@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { inject, onTestFinished } from 'vitest';
+import { LatencyProxy } from './latency-proxy.ts';
 
 export function redisUrl(): string {
   return inject('redisUrl');
@@ -67,4 +68,18 @@ export async function clientsNamed(client: Redis, name: string): Promise<ClientI
       psub: Number(fields.psub ?? 0),
       flags: fields.flags ?? '',
     }));
+}
+
+/**
+ * A Redis URL that reaches the run's server through a LatencyProxy: every command and reply of a
+ * client on this URL takes `delayMs` each way (40 ms: a client in another zone), while the test's
+ * own connections (`connect()`) stay near. Put the code under test far away and check from near by:
+ * an ordering race it would win over loopback, it now loses. `name` labels its connections (see
+ * namedUrl). The proxy closes when the test finishes; `proxy.outage(ms)` stages a broker outage.
+ */
+export async function farRedis(options: { delayMs?: number; name?: string } = {}): Promise<{ url: string; proxy: LatencyProxy }> {
+  const near = new URL(options.name ? namedUrl(options.name) : redisUrl());
+  const proxy = await LatencyProxy.start({ target: { host: near.hostname, port: Number(near.port) }, delayMs: options.delayMs ?? 40 });
+  onTestFinished(() => proxy.close());
+  return { url: proxy.url(near.toString()), proxy };
 }
