@@ -31,6 +31,15 @@ async function committedOffset(groupId: string, topic: string): Promise<number> 
   }
 }
 
+/** What a committed offset seen while m5 is in flight says about the worker. */
+function whatCommitSays(committed: number): string {
+  if (committed === 6) return 'm5 is marked done before handle() finished: commit after handling, not before';
+  if (committed === 4) return 'the offset committed is the next one to read, message.offset + 1, not the handled message\'s own offset';
+  if (committed < 0) return 'nothing is committed yet: commit each message as soon as it is handled (autoCommit waits for the end of the batch)';
+  if (committed < 5) return 'earlier messages were handled but not committed one by one';
+  return 'messages after m5 are committed before m5 is done';
+}
+
 describe('a worker that commits after processing', () => {
   test('while m5 is being handled, m0..m4 are committed and m5 is not', async () => {
     const topic = await topicWithMessages();
@@ -49,7 +58,8 @@ describe('a worker that commits after processing', () => {
     });
     try {
       await handled.waitUntil((e) => e === 'start m5', 10_000, 'the worker starting to handle m5');
-      expect(await committedOffset(groupId, topic), 'committed offset while m5 is in flight (5 = "m0..m4 are done")').toBe(5);
+      const committed = await committedOffset(groupId, topic);
+      expect(committed, `committed offset while m5 is in flight (5 = "m0..m4 are done"): ${whatCommitSays(committed)}`).toBe(5);
     } finally {
       release();
       await worker.stop();

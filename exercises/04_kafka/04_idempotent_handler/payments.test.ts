@@ -21,7 +21,7 @@ describe('applyPayment', () => {
     expect(await applyPayment(redis, books, payment), 'first delivery').toBe(true);
     expect(await applyPayment(redis, books, payment), 'second delivery').toBe(false);
 
-    expect(await balance(books, 'alice')).toBe(30);
+    expect(await balance(books, 'alice'), "alice's balance after one payment of 30 was delivered twice (60: the redelivery was credited too)").toBe(30);
   });
 
   test('ten simultaneous deliveries of one payment credit it once', async () => {
@@ -31,7 +31,7 @@ describe('applyPayment', () => {
 
     const results = await Promise.all(Array.from({ length: 10 }, () => applyPayment(redis, books, payment)));
 
-    expect(results.filter(Boolean), 'deliveries that reported "applied"').toHaveLength(1);
+    expect(results.filter(Boolean), 'deliveries that reported "applied" (more than one: checking and marking are separate steps, so simultaneous deliveries all pass the check)').toHaveLength(1);
     expect(await balance(books, 'bob'), 'check-then-credit in two steps lets several deliveries through').toBe(5);
   });
 
@@ -49,7 +49,8 @@ describe('applyPayment', () => {
 
     const ttl = await redis.ttl(`${books.processedKeyPrefix}p-9`);
 
-    expect(ttl, `TTL of ${books.processedKeyPrefix}p-9 (-2: no such key, -1: never expires)`).toBeGreaterThan(0);
+    const meaning = ttl === -2 ? 'no such key: applied ids must be kept in Redis under the prefix, not in memory' : ttl === -1 ? 'the key never expires: set ttlSeconds on it' : 'expires';
+    expect(ttl, `TTL of ${books.processedKeyPrefix}p-9 (${meaning})`).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(books.ttlSeconds);
   });
 

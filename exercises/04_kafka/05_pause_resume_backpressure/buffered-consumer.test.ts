@@ -28,6 +28,17 @@ async function topicWithMessages(): Promise<string> {
   return topic;
 }
 
+async function committedOffset(groupId: string, topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Number(offsets?.partitions[0]?.offset ?? -1);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('a buffered consumer with pause/resume backpressure', () => {
   test('pauses at the high watermark, resumes when drained, and handles everything once, in order', async () => {
     const topic = await topicWithMessages();
@@ -54,6 +65,13 @@ describe('a buffered consumer with pause/resume backpressure', () => {
       },
     });
     try {
+      // With the work held back, `concurrency` handlers must start: a buffer only exists if messages
+      // outlive the callback kafkajs hands them to.
+      await until(() => maxRunning >= CONCURRENCY, 'handlers starting', 3_000).catch(() => {});
+      expect(
+        maxRunning,
+        `handlers started while the work is held back (1: messages are handled inside eachMessage, which kafkajs awaits one at a time — nothing can buffer; use eachBatch and a queue)`,
+      ).toBe(CONCURRENCY);
       // Work is held back: the queue must fill up to the high watermark and the consumer pause.
       await until(() => consumer.stats().pauses >= 1, 'the consumer pausing once its queue reached the high watermark', 8_000);
       const whilePaused = consumer.stats();
@@ -71,6 +89,41 @@ describe('a buffered consumer with pause/resume backpressure', () => {
       expect(final.maxBuffered, 'the queue never grew past the high watermark plus one fetch').toBeLessThanOrEqual(HIGH + ONE_FETCH);
       expect(maxRunning, 'never more handlers at once than the concurrency').toBe(CONCURRENCY);
       expect(started.items, 'each message handled once, started in partition order').toEqual(Array.from({ length: TOTAL }, (_, i) => `m${i}`));
+    } finally {
+      open = true;
+      for (const release of waiting.splice(0)) release();
+      await consumer.stop();
+    }
+  }, 40_000);
+
+  test('commits only handled messages, and all of them once handled', async () => {
+    const topic = await topicWithMessages();
+    const groupId = uniqueName('buffered');
+    let open = false;
+    const waiting: Array<() => void> = [];
+    const consumer = await startBufferedConsumer(kafkaClient(), {
+      groupId,
+      topic,
+      concurrency: CONCURRENCY,
+      highWatermark: HIGH,
+      lowWatermark: LOW,
+      consumerConfig: SMALL_FETCHES,
+      handle: (): Promise<void> => (open ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
+    });
+    try {
+      await until(() => consumer.stats().pauses >= 1, 'the consumer pausing with its queue full', 8_000);
+      expect(
+        await committedOffset(groupId, topic),
+        'committed offset while no handle() has finished (-1 = nothing committed; anything else commits queued, unhandled messages — is autoCommit still on?)',
+      ).toBe(-1);
+
+      open = true;
+      for (const release of waiting.splice(0)) release();
+      await until(() => consumer.stats().handled === TOTAL, `all ${TOTAL} messages being handled`, 15_000);
+      let committed = -1;
+      // Commits follow the handlers asynchronously: give them a moment, then say what was seen.
+      await until(async () => (committed = await committedOffset(groupId, topic)) === TOTAL, 'the committed offset reaching the end', 3_000).catch(() => {});
+      expect(committed, `committed offset once all ${TOTAL} messages are handled (-1: nothing was ever committed, so a restart redoes everything)`).toBe(TOTAL);
     } finally {
       open = true;
       for (const release of waiting.splice(0)) release();

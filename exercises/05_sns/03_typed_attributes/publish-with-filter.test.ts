@@ -17,7 +17,7 @@ describe('publishWithFilter', () => {
     await publishWithFilter(clients.sns, topicArn, { id: 'big' }, { amount: 150 });
     await publishWithFilter(clients.sns, topicArn, { id: 'marker' }, { amount: 1000 });
 
-    const received = await receiveUntilMarker(clients.sqs, queue.url, isMarker, 5_000, 'the order of 1000 (which { numeric: [">=", 100] } accepts) reaching the queue');
+    const received = await receiveUntilMarker(clients.sqs, queue.url, isMarker, 5_000, 'the order of 1000 reaching the queue (its { numeric: [">=", 100] } rule only ever matches an amount of DataType Number)');
     expect(received.map(idOf), 'the orders the big-orders queue received').toEqual(['big']);
   });
 
@@ -30,7 +30,7 @@ describe('publishWithFilter', () => {
     await publishWithFilter(clients.sns, topicArn, { id: 'marker' }, { tags: ['vip'] });
 
     const received = await receiveUntilMarker(clients.sqs, queue.url, isMarker, 5_000, "the message tagged ['vip'] reaching the queue");
-    expect(received.map(idOf), 'the messages the VIP queue received').toEqual(['vip']);
+    expect(received.map(idOf), 'the messages the VIP queue received (["vip"] matches a String.Array element by element; the String "new,vip" is neither)').toEqual(['vip']);
   });
 
   test('each attribute arrives with the DataType that filter policies compare by', async () => {

@@ -97,4 +97,20 @@ describe('a FIFO pipeline for order events', () => {
     }
     expect(consumed.map((m) => parse(m).eventId), 'the events consumed: the retry of e1 must be dropped as a duplicate, and e2 must not be').toEqual(['e1', 'e2', 'e3']);
   });
+
+  test('two different events of the same order are both delivered', async () => {
+    const { topicArn, queueUrl } = await pipeline();
+    const { sns, sqs } = aws();
+    await publishOrderEvent(sns, topicArn, event('d1', 'order-D', 'created'));
+    await publishOrderEvent(sns, topicArn, event('d2', 'order-D', 'paid'));
+
+    const consumed = await consume(
+      sqs,
+      queueUrl,
+      2,
+      3_000,
+      "both events of order-D (d1 created, d2 paid) being consumed — SNS drops a message whose deduplication id it saw in the last 5 minutes, so that id must be the event's own (eventId), not shared by the order's events",
+    );
+    expect(consumed.map((m) => parse(m).eventId), "order-D's events").toEqual(['d1', 'd2']);
+  });
 });

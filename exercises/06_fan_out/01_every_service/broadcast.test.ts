@@ -59,7 +59,7 @@ describe('a broadcast that reaches every service', () => {
     for (const message of numbered(3)) await broadcast.publish(message);
     const afterRestart = await member(broadcast, { service: 'billing', instance: 'billing-1' });
 
-    await afterRestart.waitFor(3, 3_000, 'billing, back after a restart, receiving the three messages it missed');
+    await afterRestart.waitFor(3, 3_000, 'billing, back after a restart, receiving the three messages it missed (they must wait for it in the stream, and its consumer group must keep its position when it subscribes again)');
     expect(afterRestart.items, 'Pub/Sub keeps no copy for a service that is restarting; a stream does').toEqual(numbered(3));
   });
 

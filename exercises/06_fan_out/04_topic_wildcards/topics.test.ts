@@ -68,6 +68,18 @@ describe('topicMatches: AMQP topic patterns, word by word', () => {
     ]);
   });
 
+  describe('# tries every number of words, not just the first that fits', () => {
+    // A matcher that lets # stop at the first word equal to the next pattern word, and never
+    // goes back to try a longer stretch, gets these wrong.
+    cases([
+      ['a.#.b.c', 'a.b.x.b.c', true],
+      ['#.b', 'b.b', true],
+      ['#.a.b', 'a.a.b', true],
+      ['a.#.*.c', 'a.x.c.c', true],
+      ['a.#.b.c', 'a.b.x.b', false],
+    ]);
+  });
+
   describe('* and # together', () => {
     cases([
       ['*.#', 'a', true],

@@ -98,6 +98,8 @@ describe('a consumer whose handlers ignore redelivered events', () => {
     });
     // worker-1 goes away; worker-2 claims the pending entry.
     const second = await s.worker('worker-2', handlers).handle(await claim(s, 'worker-2'));
+    expect(second.busy, 'handlers the redelivery found busy: a handler that failed must give up its claim, or its retry waits for the lease to run out').toEqual([]);
+    expect(second.skipped, 'handlers the redelivery skipped as already finished: inventory (running it again reserves the stock twice)').toEqual(['inventory']);
 
     expect(summary(second), 'the redelivery: inventory already finished, e-mail runs again').toEqual({
       ran: ['email'],

@@ -27,7 +27,7 @@ const constant = (n: number, replicas: number): number[] => Array.from({ length:
 
 describe('a lag-based scaler with hysteresis', () => {
   test('adds one consumer after upAfter samples in a row that are behind, not before', () => {
-    expect(replay(times(3, behind), 2), 'replicas after each of three samples that are behind').toEqual([2, 2, 3]);
+    expect(replay(times(3, behind), 2), 'replicas after each of three samples that are behind, on a clock starting at 0 (no change has happened yet, so no cooldown may hold the third)').toEqual([2, 2, 3]);
   });
 
   test('removes one consumer after downAfter samples in a row that are idle, not before', () => {
@@ -70,8 +70,37 @@ describe('a lag-based scaler with hysteresis', () => {
     const cooldownEnds = firstChange + POLICY.cooldownMs / EVERY_MS;
     expect(replicas.slice(firstChange, cooldownEnds), `no change within the ${POLICY.cooldownMs / 1000} s cooldown`).toEqual(constant(cooldownEnds - firstChange, 2));
     const secondChange = replicas.indexOf(3);
-    expect(secondChange, 'the next scale-up comes once the cooldown is over').toBeGreaterThanOrEqual(cooldownEnds);
-    expect(secondChange, 'and within upAfter samples of its end').toBeLessThanOrEqual(cooldownEnds + POLICY.upAfter);
+    expect(
+      secondChange,
+      'the next scale-up comes at the first sample after the cooldown: the samples behind taken during the cooldown count toward the next run',
+    ).toBe(cooldownEnds);
+  });
+
+  test('a change starts the run over: the samples before it judged the old replica count', () => {
+    const noCooldown = { ...POLICY, cooldownMs: 0 };
+    expect(
+      replay(times(6, behind), 1, noCooldown),
+      'with no cooldown, three samples behind add a consumer, and three more samples behind are needed for the next',
+    ).toEqual([1, 1, 2, 2, 2, 3]);
+    expect(replay(times(10, caughtUp), 4, noCooldown), 'the same on the way down: five idle samples per consumer removed').toEqual([4, 4, 4, 4, 3, 3, 3, 3, 3, 2]);
+  });
+
+  test('a scale-down is followed by the cooldown too', () => {
+    const replicas = replay(times(12, caughtUp), 4);
+    const firstChange = replicas.indexOf(3);
+    expect(firstChange, 'the first scale-down, after five idle samples').toBe(4);
+    const cooldownEnds = firstChange + POLICY.cooldownMs / EVERY_MS;
+    expect(replicas.slice(firstChange, cooldownEnds), `no change within the ${POLICY.cooldownMs / 1000} s after a scale-down (a cooldown only after scale-ups lets the group shrink in a burst)`).toEqual(
+      constant(cooldownEnds - firstChange, 3),
+    );
+    expect(replicas[cooldownEnds], 'and the next scale-down once it is over').toBe(2);
+  });
+
+  test('a change at time 0 starts a cooldown like any other (0 is a time, not "no change yet")', () => {
+    const eager = { ...POLICY, upAfter: 1 };
+    const replicas = replay(times(8, behind), 1, eager);
+    expect(replicas[0], 'upAfter 1: the first sample behind, at time 0, adds a consumer').toBe(2);
+    expect(replicas.slice(0, POLICY.cooldownMs / EVERY_MS), 'the change at time 0 is followed by the cooldown').toEqual(constant(POLICY.cooldownMs / EVERY_MS, 2));
   });
 
   test('moves one consumer at a time and stays between 1 and the partition count', () => {

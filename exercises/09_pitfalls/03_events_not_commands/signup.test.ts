@@ -55,7 +55,7 @@ describe('sign-up publishes what happened; the e-mail service decides what to do
     await mails.waitFor(6, 5_000, 'six welcome e-mails for six new users');
     await until(() => drained(redis, topic), 'every mailer finishing the work it took', 5_000);
     const perUser = [1, 2, 3, 4, 5, 6].map((n) => mails.items.filter((m) => m.userId === `u-${n}`).length);
-    expect(perUser, 'welcome e-mails per user with two instances running').toEqual([1, 1, 1, 1, 1, 1]);
+    expect(perUser, 'welcome e-mails per user with two instances running (2: each instance reads every event — the instances of one service must share one consumer group)').toEqual([1, 1, 1, 1, 1, 1]);
     expect(mails.items.find((m) => m.userId === 'u-1'), 'the e-mail goes to the user’s address').toEqual({ to: 'user1@example.com', userId: 'u-1', template: 'welcome' });
   });
 

@@ -129,7 +129,9 @@ describe('a projection that keeps each order’s events in order', () => {
     await publish(event('B', 1, 'created'));
     await store.finished.waitUntil((s) => s === 'B v1', 3_000, 'order B being saved');
 
-    await until(() => projection.busyOrders() === 1, 'busyOrders() counting order A, whose events wait for a held save', 2_000);
+    // B's lane is forgotten a moment after its save: give it that moment, then say what was seen.
+    await until(() => projection.busyOrders() === 1, 'busyOrders() counting only order A', 1_000).catch(() => {});
+    expect(projection.busyOrders(), 'busy orders once B is done and A is held (2: order B, whose events are done, is still counted — forget an order once its last event is done)').toBe(1);
     release();
     await store.finished.waitUntil((s) => s === 'A v2', 3_000, 'order A’s events being saved');
     await until(() => projection.busyOrders() === 0, 'busyOrders() dropping to 0 once every order is done (is an entry kept per order forever?)', 2_000);

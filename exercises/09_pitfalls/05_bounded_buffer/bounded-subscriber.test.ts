@@ -89,6 +89,23 @@ describe('a subscriber with a bounded buffer', () => {
     expect(stats.dropped, '20 received − 1 in the handler − 4 waiting').toBe(15);
   });
 
+  test('the byte limit counts UTF-8 bytes, not characters', async ({ onTestFinished }) => {
+    const channel = unique('reports');
+    const stuck = stuckHandler();
+    const subscriber = await start(channel, { maxMessages: 1_000, maxBytes: 64 * 1024 }, stuck.handle, onTestFinished);
+
+    // 8,192 euro signs: 8,192 characters, but 24,576 bytes in UTF-8 (what Redis sends and Node keeps).
+    await burst(channel, Array.from({ length: 10 }, () => '€'.repeat(8 * 1024)));
+
+    await until(() => subscriber.stats().received === 10, 'the subscriber receiving ten 24 KB messages', 5_000);
+    const stats = subscriber.stats();
+    expect(
+      stats.buffered,
+      'messages of 24 KB waiting within 64 KB: two (eight means the size was counted in characters — use Buffer.byteLength)',
+    ).toBe(2);
+    expect(stats.bufferedBytes, 'bytes waiting, in UTF-8').toBe(2 * 3 * 8 * 1024);
+  });
+
   test('a message the handler fails on is counted, and the next ones are still handled', async ({ onTestFinished }) => {
     const channel = unique('prices');
     const handled = new Inbox<string>();

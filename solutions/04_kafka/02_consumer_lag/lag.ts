@@ -25,8 +25,10 @@ export async function consumerLag(admin: Admin, groupId: string, topic: string, 
       const offset = committedByPartition.get(partition) ?? -1;
       // Kafka answers -1 for "nothing committed": the consumer will start where its reset policy says.
       if (offset < 0) return { partition, committed: null, end, lag: reset === 'earliest' ? end - Number(low) : 0 };
-      // A commit below the log start (retention deleted those messages) resumes at the log start.
-      return { partition, committed: offset, end, lag: end - Math.max(offset, Number(low)) };
+      // A commit below the log start (retention or DeleteRecords removed those messages) is out of
+      // range: the consumer falls back to its reset policy exactly as if nothing were committed.
+      if (offset < Number(low)) return { partition, committed: offset, end, lag: reset === 'earliest' ? end - Number(low) : 0 };
+      return { partition, committed: offset, end, lag: end - offset };
     })
     .sort((a, b) => a.partition - b.partition);
 }

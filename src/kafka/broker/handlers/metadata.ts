@@ -1,6 +1,7 @@
 import { topicNameProblem, type Topic } from '../cluster.ts';
 import type { Handler, RequestContext } from '../context.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
+import { kafkaListingOrder } from '../partition-order.ts';
 
 interface TopicAnswer {
   name: string;
@@ -30,7 +31,8 @@ export const handleMetadata: Handler = (body, context) => {
     w.array(topics, (w, answer) => {
       w.int16(answer.errorCode).string(answer.name);
       if (version >= 1) w.bool(false);
-      w.array(answer.topic?.partitions ?? [], (w, log) => {
+      // Listed in Kafka's own (hash-set) order, not sorted: see partition-order.ts.
+      w.array(kafkaListingOrder(answer.topic?.partitions ?? []), (w, log) => {
         // In-process brokers share every log, so all replicas are always in sync.
         w.int16(ErrorCode.NONE).int32(log.partition).int32(log.leader).int32Array(log.replicas).int32Array(log.replicas);
         if (version >= 5) w.int32Array([]);

@@ -1,0 +1,96 @@
+// Mistake: catches a handler's failure with .catch() on the promise it returns, which never exists when the handler throws before returning one: that exception escapes the loop and the later subscribers miss the event.
+// Caught by: a handler that throws before returning a promise does not keep the event from the subscribers after it
+import { Redis } from 'ioredis';
+
+export interface FanOutEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export type Filter = (event: FanOutEvent) => boolean;
+export type Handler = (event: FanOutEvent) => Promise<void>;
+
+export interface Failure {
+  /** The name the subscriber was registered with. */
+  subscriber: string;
+  /** Whether its filter or its handler failed. */
+  stage: 'filter' | 'handler';
+  event: FanOutEvent;
+  error: unknown;
+}
+
+export interface FanOutOptions {
+  /** The Redis channel every process publishes to and subscribes on. */
+  channel: string;
+  /** Told about every filter or handler of this process that threw or rejected. */
+  onError: (failure: Failure) => void;
+}
+
+export interface FilteredFanOut {
+  /** Resolves once Redis has confirmed the subscription to the channel. */
+  ready: Promise<void>;
+  /** Sends the event to every process on the channel; each hands it to its matching subscribers. */
+  publish(event: FanOutEvent): Promise<void>;
+  /** Registers a subscriber in this process; returns a function that removes it. */
+  subscribe(name: string, filter: Filter, handler: Handler): () => void;
+  close(): Promise<void>;
+}
+
+interface Subscriber {
+  name: string;
+  filter: Filter;
+  handler: Handler;
+}
+
+export function createFilteredFanOut(url: string, options: FanOutOptions): FilteredFanOut {
+  const publisher = new Redis(url);
+  const subscriber = new Redis(url);
+  let subscribers: Subscriber[] = [];
+
+  // Each subscriber is settled on its own: a filter or handler that throws (before or after it
+  // returns a promise) costs that subscriber this event and nothing else, and is reported.
+  function deliver(entry: Subscriber, event: FanOutEvent): void {
+    let matches: boolean;
+    try {
+      matches = entry.filter(event);
+    } catch (error) {
+      options.onError({ subscriber: entry.name, stage: 'filter', event, error });
+      return;
+    }
+    if (!matches) return;
+    entry.handler(event).catch((error: unknown) => options.onError({ subscriber: entry.name, stage: 'handler', event, error }));
+  }
+
+  function dispatch(event: FanOutEvent): void {
+    // The list as it is now: subscribing or unsubscribing during a delivery changes the next event.
+    for (const entry of subscribers) deliver(entry, event);
+  }
+
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel !== options.channel) return;
+    let event: FanOutEvent;
+    try {
+      event = JSON.parse(message) as FanOutEvent;
+    } catch {
+      return; // not one of ours: something else published plain text on the channel
+    }
+    dispatch(event);
+  });
+
+  return {
+    ready: subscriber.subscribe(options.channel).then(() => undefined),
+    async publish(event) {
+      await publisher.publish(options.channel, JSON.stringify(event));
+    },
+    subscribe(name, filter, handler) {
+      const entry: Subscriber = { name, filter, handler };
+      subscribers = [...subscribers, entry];
+      return () => {
+        subscribers = subscribers.filter((s) => s !== entry);
+      };
+    },
+    async close() {
+      await Promise.all([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}

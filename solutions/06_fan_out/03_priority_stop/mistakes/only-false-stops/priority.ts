@@ -1,0 +1,67 @@
+// Mistake: stops only on an explicit false, so a handler that forgot its `return true` (undefined) approves the event by accident.
+// Caught by: a handler that returns nothing stops the event: only an explicit true lets it continue
+/**
+ * Resolves to `true` to let the event continue to the next handler. Anything else stops it here:
+ * `false`, and also a value that is not a boolean at all (a handler in plain JavaScript that forgot
+ * to return), because a handler that can veto an event must approve it explicitly.
+ */
+export type PriorityHandler<T> = (event: T) => Promise<boolean>;
+
+export interface PublishResult {
+  /** The handlers that were called for this event, in the order they were called. */
+  ran: string[];
+  /** The handler that stopped the event (by not returning true, or by throwing), or null. */
+  stoppedBy: string | null;
+  /** The handler that threw, and what it threw, or null. */
+  failure: { handler: string; error: unknown } | null;
+}
+
+export interface PriorityFanOut<T> {
+  /** Lower numbers run first; equal priorities run in the order they subscribed. Returns an unsubscribe function. */
+  subscribe(name: string, priority: number, handler: PriorityHandler<T>): () => void;
+  /** Calls the handlers one at a time, in priority order, until one stops the event. */
+  publish(event: T): Promise<PublishResult>;
+}
+
+interface Subscription<T> {
+  name: string;
+  priority: number;
+  handler: PriorityHandler<T>;
+}
+
+export function createPriorityFanOut<T>(): PriorityFanOut<T> {
+  // Never changed in place: subscribe and unsubscribe replace the array, so a publish() that is
+  // walking the old one cannot have a handler skipped or visited twice under it.
+  let subscriptions: ReadonlyArray<Subscription<T>> = [];
+
+  return {
+    subscribe(name, priority, handler) {
+      const subscription: Subscription<T> = { name, priority, handler };
+      // Sorting is stable (ES2019): equal priorities keep the order they subscribed in.
+      subscriptions = [...subscriptions, subscription].sort((a, b) => a.priority - b.priority);
+      return () => {
+        subscriptions = subscriptions.filter((s) => s !== subscription);
+      };
+    },
+
+    async publish(event) {
+      const ran: string[] = [];
+      // The handlers subscribed when the event was published; one subscribed meanwhile waits for the next event.
+      for (const subscription of subscriptions) {
+        // Unsubscribed by a handler that ran before it for this same event.
+        if (!subscriptions.includes(subscription)) continue;
+        ran.push(subscription.name);
+        let approved: unknown;
+        try {
+          approved = await subscription.handler(event);
+        } catch (error) {
+          // Fail closed: a handler that can veto the event and crashes has not let it through.
+          return { ran, stoppedBy: subscription.name, failure: { handler: subscription.name, error } };
+        }
+        // Only an explicit true lets the event on; `undefined` from a forgotten return does not.
+        if (approved === false) return { ran, stoppedBy: subscription.name, failure: null };
+      }
+      return { ran, stoppedBy: null, failure: null };
+    },
+  };
+}

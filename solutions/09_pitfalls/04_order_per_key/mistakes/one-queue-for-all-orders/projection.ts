@@ -1,0 +1,68 @@
+// Mistake: runs every event through one queue, so one order's slow save holds up every other order.
+// Caught by: orders do not wait for each other
+import { Redis } from 'ioredis';
+
+export interface OrderEvent {
+  orderId: string;
+  /** The order's version after this event: 1 for the first event of an order, then 2, 3, ... */
+  version: number;
+  status: string;
+}
+
+/** Where the projection writes; a database in real life, with writes of varying speed. */
+export interface OrderStore {
+  save(orderId: string, status: string, version: number): Promise<void>;
+}
+
+export interface ProjectionOptions {
+  store: OrderStore;
+  /** A save failed; the order's later events are still applied. */
+  onError: (error: unknown, event: OrderEvent) => void;
+}
+
+export interface Projection {
+  /** Orders that have an event queued or being saved right now. */
+  busyOrders(): number;
+  close(): Promise<void>;
+}
+
+/** Keeps the store up to date with the order events published on `channel`; resolves once subscribed. */
+export async function startProjection(url: string, channel: string, options: ProjectionOptions): Promise<Projection> {
+  const subscriber = new Redis(url);
+  /** The last piece of work queued per order: the next event of that order starts after it. */
+  const tails = new Map<string, Promise<void>>();
+  /** The newest version saved per order. */
+  const saved = new Map<string, number>();
+  let last: Promise<void> = Promise.resolve();
+
+  const apply = async (event: OrderEvent): Promise<void> => {
+    // Publishers are not ordered among themselves, and retries repeat: skip what is not newer.
+    if (event.version <= (saved.get(event.orderId) ?? 0)) return;
+    try {
+      await options.store.save(event.orderId, event.status, event.version);
+      saved.set(event.orderId, event.version);
+    } catch (error) {
+      options.onError(error, event);
+    }
+  };
+
+  subscriber.on('message', (_channel: string, raw: string) => {
+    const event = JSON.parse(raw) as OrderEvent;
+    // One lane per order: its events run one after another, different orders run side by side.
+    const tail = last.then(() => apply(event));
+    last = tail;
+    tails.set(event.orderId, tail);
+    void tail.then(() => {
+      // Forget an order once its last queued event is done, or the map grows with every order ever seen.
+      if (tails.get(event.orderId) === tail) tails.delete(event.orderId);
+    });
+  });
+  await subscriber.subscribe(channel);
+
+  return {
+    busyOrders: () => tails.size,
+    async close() {
+      await subscriber.quit();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Mistake: close() closes the pool but not the subscriber connection, which stays open (and subscribed) after the service is gone.
+// Caught by: close() closes the pool and the subscriber
+import { Redis } from 'ioredis';
+
+/** Connections for ordinary commands, handed out in turn. (Given: fine as long as nobody subscribes on one.) */
+export class ConnectionPool {
+  private readonly connections: Redis[];
+  private next = 0;
+
+  constructor(url: string, size: number) {
+    this.connections = Array.from({ length: size }, () => new Redis(url));
+  }
+
+  acquire(): Redis {
+    const connection = this.connections[this.next % this.connections.length] as Redis;
+    this.next++;
+    return connection;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.quit()));
+  }
+}
+
+export type InvalidationHandler = (key: string) => void;
+
+export interface CacheService {
+  get(table: string, key: string): Promise<string | null>;
+  /** Stores the value and tells every service watching the table that the key changed. */
+  set(table: string, key: string, value: string): Promise<void>;
+  /** Calls `handler` with each key of `table` that changes; resolves once the subscription is confirmed. */
+  watch(table: string, handler: InvalidationHandler): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CacheServiceOptions {
+  /** Prefix of every key and channel the service uses. */
+  namespace: string;
+  poolSize: number;
+}
+
+export function createCacheService(url: string, options: CacheServiceOptions): CacheService {
+  const pool = new ConnectionPool(url, options.poolSize);
+  const channel = (table: string): string => `${options.namespace}:invalidate:${table}`;
+  // A connection that subscribes can do nothing else, so it never goes into the pool. One is enough
+  // for any number of channels; it is opened on the first watch().
+  let subscriber: Redis | undefined;
+  const handlersByChannel = new Map<string, InvalidationHandler[]>();
+
+  const subscriberConnection = (): Redis => {
+    if (!subscriber) {
+      subscriber = new Redis(url);
+      subscriber.on('message', (from: string, key: string) => {
+        for (const handler of handlersByChannel.get(from) ?? []) handler(key);
+      });
+    }
+    return subscriber;
+  };
+
+  return {
+    get: (table, key) => pool.acquire().get(`${options.namespace}:${table}:${key}`),
+    async set(table, key, value) {
+      const connection = pool.acquire();
+      await connection.set(`${options.namespace}:${table}:${key}`, value);
+      await connection.publish(channel(table), key);
+    },
+    async watch(table, handler) {
+      const name = channel(table);
+      handlersByChannel.set(name, [...(handlersByChannel.get(name) ?? []), handler]);
+      await subscriberConnection().subscribe(name);
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}
