@@ -5,7 +5,8 @@
 # file bound over each), HOME and the npm cache are empty, and the repository is a fresh clone. There
 # it runs the README's two commands as a learner would:
 #   1. `npm install`, then `npm start` in tmux: the site answers, the first exercise gets a verdict,
-#      and `q` leaves no process behind (Redis/valkey, moto, node);
+#      and `q` leaves no process behind (Redis/valkey, moto, node); then a Kafka exercise gets a
+#      verdict in `npm run learn`;
 #   2. `npm test`: passes, and names the checks it could not run.
 # Set FRESH_MACHINE_SKIP_TEST=1 to stop after step 1 (a quicker local check).
 set -euo pipefail
@@ -125,6 +126,19 @@ while :; do
   sleep 0.5
 done
 echo "  nothing of npm start is left running"
+
+step "a Kafka exercise in the loop (npm run learn -- go keys_keep_order, then npm run learn)"
+npm run -s learn -- go keys_keep_order >/dev/null || fail "npm run learn -- go keys_keep_order failed"
+tmux new-session -d -s "$session" -x 160 -y 50 "npm run learn"
+wait_for 'Apache Kafka · exercise 1 of [0-9]+[^$]*' 60 "the Kafka exercise's header"
+wait_for 'checks fail|All [0-9]+ checks pass' 180 "a verdict on the first Kafka exercise"
+echo "  Kafka verdict: $(screen | grep -Eo '([0-9]+ of [0-9]+ checks fail|All [0-9]+ checks pass)' | tail -1)"
+tmux send-keys -t "$session" q
+deadline=$((SECONDS + 30))
+while tmux has-session -t "$session" 2>/dev/null; do
+  [ $SECONDS -lt $deadline ] || { screen | tail -20; fail "npm run learn did not exit within 30 s of q"; }
+  sleep 0.5
+done
 
 if [ "${FRESH_MACHINE_SKIP_TEST:-}" = 1 ]; then
   step "done (npm test skipped: FRESH_MACHINE_SKIP_TEST=1)"
