@@ -4,7 +4,7 @@ import { Inbox, within } from '../../testing/wait.ts';
 import type { EmbeddedKafka } from './index.ts';
 import { ApiKey } from './protocol/api-keys.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
-import { connectedProducer, consumeInto, fastConsumer, nextGroupJoin, startTestCluster } from './testing/kafkajs-client.ts';
+import { connectedProducer, consumeInto, fastConsumer, nextGroupJoin, startTestCluster, testKafka } from './testing/kafkajs-client.ts';
 import { RawClient } from './testing/raw-client.ts';
 
 let broker: EmbeddedKafka;
@@ -156,6 +156,14 @@ describe('producing and consuming with kafkajs', () => {
     await producer.disconnect();
     expect(results[0]).toMatchObject({ errorCode: 0, baseOffset: '0' });
     expect(more[0]).toMatchObject({ errorCode: 0, baseOffset: '2' });
+  });
+
+  it('refuses a transactional producer as unsupported, not as unauthorized', async () => {
+    const impatient = testKafka(broker.bootstrap, { config: { retry: { retries: 1, initialRetryTime: 50 } } });
+    const producer = impatient.producer({ transactionalId: 'not-here', maxInFlightRequests: 1 });
+    await producer.connect();
+    await expect(producer.transaction()).rejects.toMatchObject({ type: 'UNSUPPORTED_VERSION' });
+    await producer.disconnect();
   });
 
   it('delivers messages larger than maxBytesPerPartition: the first batch always comes back whole', async () => {
