@@ -33,6 +33,9 @@ export const SUPPORTED_VERSIONS: readonly VersionRange[] = [
   { key: ApiKey.InitProducerId, min: 0, max: 1 },
   { key: ApiKey.CreatePartitions, min: 0, max: 1 },
   { key: ApiKey.DeleteGroups, min: 0, max: 1 },
+  { key: ApiKey.DescribeConfigs, min: 0, max: 3 },
+  { key: ApiKey.AlterConfigs, min: 0, max: 1 },
+  { key: ApiKey.IncrementalAlterConfigs, min: 0, max: 0 },
 ];
 
 const byKey = new Map<number, VersionRange>(SUPPORTED_VERSIONS.map((range) => [range.key, range]));

@@ -4,10 +4,11 @@
  * broker may answer for (partition leadership, group coordination) is still enforced per broker.
  */
 import { randomBytes } from 'node:crypto';
+import { BrokerConfigs } from './broker-config.ts';
 import { GroupCoordinator, type CoordinatorSettings } from './group-coordinator.ts';
 import { PartitionLog } from './log.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
-import { parseTopicConfig, type TopicConfig } from './topic-config.ts';
+import { checkTopicConfigs, parseTopicConfig, type TopicConfig } from './topic-config.ts';
 
 export interface BrokerNode {
   nodeId: number;
@@ -54,6 +55,7 @@ export class Cluster {
   readonly controllerId = 0;
   readonly topics = new Map<string, Topic>();
   readonly groups: GroupCoordinator;
+  readonly brokerConfigs: BrokerConfigs;
   private nextProducerId = 0;
 
   constructor(
@@ -61,6 +63,10 @@ export class Cluster {
     readonly settings: ClusterSettings,
   ) {
     this.groups = new GroupCoordinator(settings);
+    this.brokerConfigs = new BrokerConfigs({ ...settings, numPartitions: settings.defaultPartitions });
+    this.brokerConfigs.onChange = () => {
+      for (const topic of this.topics.values()) this.configChanged(topic);
+    };
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {
@@ -85,7 +91,7 @@ export class Cluster {
     if (this.topics.has(spec.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     const replicas = this.planReplicas(spec);
     if ('errorCode' in replicas) return replicas;
-    const config = parseTopicConfig(spec.configs);
+    const config = parseTopicConfig(spec.configs, this.brokerConfigs);
     if (!config.ok) return fail(ErrorCode.INVALID_CONFIG, config.message);
     if (!validateOnly) {
       this.topics.set(spec.name, {
@@ -128,6 +134,28 @@ export class Cluster {
       plan.forEach((brokerIds, i) => topic.partitions.push(new PartitionLog(name, current + i, brokerIds[0]!, brokerIds, topic.config)));
     }
     return { errorCode: ErrorCode.NONE, message: null };
+  }
+
+  /**
+   * AlterConfigs/IncrementalAlterConfigs on a topic: `overrides` replaces the topic's own settings and
+   * takes effect at once (retention and segment settings are applied to the logs right away).
+   */
+  setTopicConfig(name: string, overrides: ReadonlyMap<string, string>, validateOnly = false): TopicOutcome {
+    const topic = this.topics.get(name);
+    if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `The topic '${name}' does not exist.` };
+    const checked = checkTopicConfigs([...overrides].map(([name, value]) => ({ name, value })));
+    if (!checked.ok) return { errorCode: ErrorCode.INVALID_CONFIG, message: checked.message };
+    if (!validateOnly) {
+      topic.config.overrides.clear();
+      for (const [key, value] of overrides) topic.config.overrides.set(key, value);
+      this.configChanged(topic);
+    }
+    return { errorCode: ErrorCode.NONE, message: null };
+  }
+
+  private configChanged(topic: Topic): void {
+    topic.config.refresh();
+    for (const log of topic.partitions) log.configChanged();
   }
 
   deleteTopic(name: string): ErrorCode {

@@ -1,5 +1,6 @@
 import type { Handler } from './context.ts';
 import { handleApiVersions } from './handlers/api-versions.ts';
+import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './handlers/configs.ts';
 import { handleDeleteRecords } from './handlers/delete-records.ts';
 import { handleFetch } from './handlers/fetch.ts';
 import { handleFindCoordinator } from './handlers/find-coordinator.ts';
@@ -35,4 +36,7 @@ export const HANDLERS: Readonly<Record<ApiKey, Handler>> = {
   [ApiKey.InitProducerId]: handleInitProducerId,
   [ApiKey.CreatePartitions]: handleCreatePartitions,
   [ApiKey.DeleteGroups]: handleDeleteGroups,
+  [ApiKey.DescribeConfigs]: handleDescribeConfigs,
+  [ApiKey.AlterConfigs]: handleAlterConfigs,
+  [ApiKey.IncrementalAlterConfigs]: handleIncrementalAlterConfigs,
 };

@@ -111,6 +111,11 @@ export class PartitionLog {
     }
   }
 
+  /** The topic's configs changed (AlterConfigs): apply the new retention at once. */
+  configChanged(now = Date.now()): void {
+    this.applyRetention(now);
+  }
+
   /**
    * DeleteRecords: everything before `offset` (-1: the high watermark) goes. The log start may land
    * inside a batch; that batch is still served whole, as Kafka does, and clients skip what is before.

@@ -18,8 +18,11 @@ export const ApiKey = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];

@@ -255,6 +255,29 @@ export class FrameFactory {
       case ApiKey.InitProducerId:
         w.nullableString(r.pick([null, null, 'txn'])).int32(int32());
         return true;
+      case ApiKey.DescribeConfigs: {
+        w.array(some(2, () => r.pick([2, 4, 8, 0])), (w, type) => {
+          w.int8(type).string(type === 4 ? r.pick(['0', '', '7', 'x']) : topic());
+          if (r.chance(0.5)) w.int32(-1);
+          else w.array(some(2, () => r.pick(CONFIG_NAMES)), (w, name) => w.string(name));
+        });
+        if (version >= 1) w.bool(r.chance(0.5));
+        if (version >= 3) w.bool(r.chance(0.5));
+        return true;
+      }
+      case ApiKey.AlterConfigs:
+      case ApiKey.IncrementalAlterConfigs: {
+        w.array(some(2, () => r.pick([2, 4, 0])), (w, type) => {
+          w.int8(type).string(type === 4 ? r.pick(['0', '']) : topic());
+          w.array(some(2, () => r.pick([...CONFIG_NAMES, 'log.retention.ms', 'num.partitions'])), (w, name) => {
+            w.string(name);
+            if (key === ApiKey.IncrementalAlterConfigs) w.int8(r.pick([0, 1, 2, 3, 9]));
+            w.nullableString(r.pick([null, '1000', '-1', 'abc', 'compact']));
+          });
+        });
+        w.bool(r.chance(0.5));
+        return true;
+      }
     }
   }
 
