@@ -9,7 +9,7 @@ import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } f
 import { handleInitProducerId } from './handlers/init-producer-id.ts';
 import { handleListOffsets } from './handlers/list-offsets.ts';
 import { handleMetadata } from './handlers/metadata.ts';
-import { handleOffsetCommit, handleOffsetFetch } from './handlers/offsets.ts';
+import { handleOffsetCommit, handleOffsetDelete, handleOffsetFetch } from './handlers/offsets.ts';
 import { handleProduce } from './handlers/produce.ts';
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics.ts';
 import { ApiKey } from './protocol/api-keys.ts';
@@ -39,4 +39,5 @@ export const HANDLERS: Readonly<Record<ApiKey, Handler>> = {
   [ApiKey.DescribeConfigs]: handleDescribeConfigs,
   [ApiKey.AlterConfigs]: handleAlterConfigs,
   [ApiKey.IncrementalAlterConfigs]: handleIncrementalAlterConfigs,
+  [ApiKey.OffsetDelete]: handleOffsetDelete,
 };

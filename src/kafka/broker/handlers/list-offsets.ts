@@ -1,4 +1,5 @@
 import type { Handler, RequestContext } from '../context.ts';
+import { LEADER_EPOCH } from '../log.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { ledHere } from './routing.ts';
 
@@ -20,6 +21,7 @@ export const handleListOffsets: Handler = (body, context) => {
     name: r.string(),
     partitions: r.array(version === 0 ? 16 : 12, (r) => {
       const partition = r.int32();
+      if (version >= 4) r.int32(); // current leader epoch: there are no elections, every partition stays at LEADER_EPOCH
       const timestamp = r.int64();
       const maxNumOffsets = version === 0 ? r.int32() : 1;
       return { partition, timestamp, maxNumOffsets };
@@ -40,6 +42,7 @@ export const handleListOffsets: Handler = (body, context) => {
           w.array(p.errorCode === ErrorCode.NONE && p.offset >= 0 && p.maxNumOffsets > 0 ? [p.offset] : [], (w, offset) => w.int64(offset));
         } else {
           w.int64(p.timestamp).int64(p.offset);
+          if (version >= 4) w.int32(p.errorCode === ErrorCode.NONE && p.offset >= 0 ? LEADER_EPOCH : -1);
         }
       });
     });

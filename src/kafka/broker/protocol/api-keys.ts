@@ -23,6 +23,7 @@ export const ApiKey = {
   CreatePartitions: 37,
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
