@@ -34,6 +34,7 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   def('log.retention.minutes', 'INT', null, true),
   def('log.retention.ms', 'LONG', null, false, { min: -1 }),
   def('log.retention.bytes', 'LONG', '-1', false),
+  def('log.retention.check.interval.ms', 'LONG', '300000', true),
   def('log.roll.hours', 'INT', '168', true),
   def('log.roll.ms', 'LONG', null, false, { min: 1 }),
   def('log.segment.bytes', 'INT', '1073741824', false, { min: 14 }),
@@ -68,6 +69,7 @@ export interface StaticBrokerSettings {
   initialRebalanceDelayMs: number;
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  retentionCheckIntervalMs: number;
 }
 
 export class BrokerConfigs {
@@ -87,6 +89,7 @@ export class BrokerConfigs {
     this.statics.set('group.initial.rebalance.delay.ms', String(settings.initialRebalanceDelayMs));
     if (settings.minSessionTimeoutMs !== 6000) this.statics.set('group.min.session.timeout.ms', String(settings.minSessionTimeoutMs));
     if (settings.maxSessionTimeoutMs !== 1_800_000) this.statics.set('group.max.session.timeout.ms', String(settings.maxSessionTimeoutMs));
+    if (settings.retentionCheckIntervalMs !== 300_000) this.statics.set('log.retention.check.interval.ms', String(settings.retentionCheckIntervalMs));
   }
 
   staticValue(name: string): string | undefined {

@@ -20,6 +20,8 @@ export interface BrokerNode {
 export interface ClusterSettings extends CoordinatorSettings {
   autoCreateTopics: boolean;
   defaultPartitions: number;
+  /** log.retention.check.interval.ms: how often retention deletes expired segments. */
+  retentionCheckIntervalMs: number;
 }
 
 export interface Topic {
@@ -57,6 +59,7 @@ export class Cluster {
   readonly groups: GroupCoordinator;
   readonly brokerConfigs: BrokerConfigs;
   private nextProducerId = 0;
+  private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(
     readonly nodes: readonly BrokerNode[],
@@ -67,6 +70,13 @@ export class Cluster {
     this.brokerConfigs.onChange = () => {
       for (const topic of this.topics.values()) this.configChanged(topic);
     };
+    this.retentionTimer = setInterval(() => this.checkRetention(), settings.retentionCheckIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Kafka's periodic retention check, over every partition. */
+  checkRetention(now = Date.now()): void {
+    for (const topic of this.topics.values()) for (const log of topic.partitions) log.applyRetention(now);
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {
@@ -168,6 +178,7 @@ export class Cluster {
   }
 
   close(): void {
+    clearInterval(this.retentionTimer);
     this.groups.close();
     for (const topic of this.topics.values()) for (const log of topic.partitions) log.close();
   }

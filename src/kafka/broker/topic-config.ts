@@ -163,6 +163,8 @@ export class TopicConfig {
   /** ...or once it holds this many bytes. */
   segmentBytes = 0;
   cleanupPolicy: CleanupPolicy = { delete: true, compact: false };
+  /** How long compaction keeps a tombstone (a null value) after its segment was last written. */
+  deleteRetentionMs = 0;
 
   constructor(
     private readonly broker: BrokerConfigs,
@@ -200,6 +202,7 @@ export class TopicConfig {
     this.maxMessageBytes = number('max.message.bytes');
     this.segmentMs = number('segment.ms');
     this.segmentBytes = number('segment.bytes');
+    this.deleteRetentionMs = number('delete.retention.ms');
     const policy = listItems(this.value('cleanup.policy') ?? 'delete');
     this.cleanupPolicy = { delete: policy.includes('delete'), compact: policy.includes('compact') };
   }

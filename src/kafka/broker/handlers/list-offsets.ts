@@ -52,7 +52,6 @@ export const handleListOffsets: Handler = (body, context) => {
 function lookUp(context: RequestContext, topic: string, partition: number, timestamp: number): PartitionAnswer {
   const log = ledHere(context, topic, partition);
   if (typeof log === 'number') return { partition, errorCode: log, timestamp: -1, offset: -1 };
-  log.applyRetention();
   if (timestamp === LATEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark };
   if (timestamp === EARLIEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset };
   const found = log.offsetForTimestamp(timestamp);
