@@ -130,7 +130,7 @@ export class GroupCoordinator {
       subscribed = group.subscribedTopics();
     }
     const committed = this.offsets.get(groupId);
-    return partitions.map(({ topic, partition }) => {
+    const errors = partitions.map(({ topic, partition }) => {
       if (!partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       if (subscribed.has(topic)) return ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
       const byPartition = committed?.get(topic);
@@ -138,6 +138,9 @@ export class GroupCoordinator {
       if (byPartition?.size === 0) committed!.delete(topic);
       return ErrorCode.NONE;
     });
+    // Kafka drops an empty group once it has no offsets left: it no longer exists.
+    if (group.state === 'Empty' && (committed?.size ?? 0) === 0) this.delete(groupId);
+    return errors;
   }
 
   describe(groupId: string): GroupSummary {

@@ -38,6 +38,8 @@ export interface TopicConfigDef extends ConfigDef {
   brokerName?: string;
   /** Kafka lists the broker default as a synonym; not for retention.ms/segment.ms, whose default comes from *.hours. */
   defaultSynonym: boolean;
+  /** retention.ms/segment.ms: the *.hours default Kafka lists only once a dynamic *.ms is set. */
+  hoursSynonym?: string;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -67,7 +69,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   topic('compression.lz4.level', 'INT', '9', 'compression.lz4.level', { min: 1 }),
   // Kafka 3.9's lower bound is a v0 record's overhead (14 bytes).
   topic('segment.bytes', 'INT', '1073741824', 'log.segment.bytes', { min: 14 }),
-  { name: 'retention.ms', type: 'LONG', defaultValue: '604800000', brokerName: 'log.retention.ms', defaultSynonym: false, min: -1 },
+  { name: 'retention.ms', type: 'LONG', defaultValue: '604800000', brokerName: 'log.retention.ms', defaultSynonym: false, hoursSynonym: 'log.retention.hours', min: -1 },
   topic('compression.gzip.level', 'INT', '-1', 'compression.gzip.level', { min: -1 }),
   topic('flush.messages', 'LONG', LONG_MAX, 'log.flush.interval.messages', { min: 1 }),
   topic('compression.zstd.level', 'INT', '3', 'compression.zstd.level'),
@@ -86,7 +88,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   topic('delete.retention.ms', 'LONG', '86400000', 'log.cleaner.delete.retention.ms', { min: 0 }),
   topic('message.timestamp.after.max.ms', 'LONG', LONG_MAX, 'log.message.timestamp.after.max.ms', { min: 0 }),
   topic('message.timestamp.before.max.ms', 'LONG', LONG_MAX, 'log.message.timestamp.before.max.ms', { min: 0 }),
-  { name: 'segment.ms', type: 'LONG', defaultValue: '604800000', brokerName: 'log.roll.ms', defaultSynonym: false, min: 1 },
+  { name: 'segment.ms', type: 'LONG', defaultValue: '604800000', brokerName: 'log.roll.ms', defaultSynonym: false, hoursSynonym: 'log.roll.hours', min: 1 },
   topic('message.timestamp.difference.max.ms', 'LONG', LONG_MAX, 'log.message.timestamp.difference.max.ms', { min: 0 }),
   topic('segment.index.bytes', 'INT', '10485760', 'log.index.size.max.bytes', { min: 4 }),
 ];
@@ -179,7 +181,9 @@ export class TopicConfig {
     const own = this.overrides.get(def.name);
     if (own !== undefined) synonyms.push({ name: def.name, value: own, source: ConfigSource.DYNAMIC_TOPIC });
     if (def.brokerName) {
-      for (const layer of this.broker.dynamicLayers(def.brokerName)) synonyms.push({ name: def.brokerName, ...layer });
+      const dynamic = this.broker.dynamicLayers(def.brokerName);
+      for (const layer of dynamic) synonyms.push({ name: def.brokerName, ...layer });
+      if (def.hoursSynonym && dynamic.length > 0) synonyms.push({ name: def.hoursSynonym, value: '168', source: ConfigSource.DEFAULT });
       if (def.defaultSynonym) synonyms.push({ name: def.brokerName, value: this.broker.staticValue(def.brokerName) ?? def.defaultValue, source: ConfigSource.DEFAULT });
     }
     const first = synonyms[0];

@@ -4,6 +4,7 @@
  * Auto-creation itself is compared in auto-create.test.ts.
  */
 import { assignment } from './scenarios/assignment.ts';
+import { configs } from './scenarios/configs.ts';
 import { delivery } from './scenarios/delivery.ts';
 import { lag } from './scenarios/lag.ts';
 import { metadata } from './scenarios/metadata.ts';
@@ -26,4 +27,5 @@ conformanceSuite('kafkajs conformance, topic auto-creation off', { autoCreateTop
   unknownTopicScenario,
   outOfRange,
   topicErrors,
+  configs,
 ]);
