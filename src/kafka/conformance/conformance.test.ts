@@ -12,6 +12,7 @@ import { offsets } from './scenarios/offsets.ts';
 import { outOfRange } from './scenarios/out-of-range.ts';
 import { partitioner } from './scenarios/partitioner.ts';
 import { resume } from './scenarios/resume.ts';
+import { staticMembership } from './scenarios/static-membership.ts';
 import { topicErrors } from './scenarios/topic-errors.ts';
 import { unknownTopicScenario } from './scenarios/unknown-topic.ts';
 import { conformanceSuite } from './suite.ts';
@@ -28,4 +29,5 @@ conformanceSuite('kafkajs conformance, topic auto-creation off', { autoCreateTop
   outOfRange,
   topicErrors,
   configs,
+  staticMembership,
 ]);
