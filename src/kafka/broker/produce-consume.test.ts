@@ -4,7 +4,7 @@ import { Inbox, within } from '../../testing/wait.ts';
 import type { EmbeddedKafka } from './index.ts';
 import { ApiKey } from './protocol/api-keys.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
-import { connectedProducer, consumeInto, fastConsumer, nextGroupJoin, startTestCluster, testKafka } from './testing/kafkajs-client.ts';
+import { connectedProducer, consumeInto, fastConsumer, nextGroupJoin, startTestCluster } from './testing/kafkajs-client.ts';
 import { RawClient } from './testing/raw-client.ts';
 
 let broker: EmbeddedKafka;
