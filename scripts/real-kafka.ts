@@ -1,11 +1,11 @@
 /**
  * A real Apache Kafka broker on this machine, no Docker (src/kafka/real):
- *   npx tsx scripts/real-kafka.ts fetch   download the broker's jars only (CI caches them)
+ *   npx tsx scripts/real-kafka.ts fetch   download the broker's and the tools' jars only (CI caches them)
  *   npx tsx scripts/real-kafka.ts start   start one, print `bootstrap=127.0.0.1:PORT`, stop on Ctrl-C
  */
 import { main } from '../src/cli/main.ts';
 import { WorkbookError } from '../src/harness/errors.ts';
-import { KAFKA_VERSION, fetchKafkaJars, startRealKafka } from '../src/kafka/real/index.ts';
+import { KAFKA_VERSION, fetchKafkaJars, kafkaToolsClasspath, startRealKafka } from '../src/kafka/real/index.ts';
 
 const USAGE = 'usage: npx tsx scripts/real-kafka.ts fetch|start';
 const log = (line: string): void => {
@@ -17,6 +17,8 @@ main(async () => {
   if (command === 'fetch') {
     const lib = await fetchKafkaJars({ log });
     console.log(`Kafka ${KAFKA_VERSION} jars: ${lib}`);
+    // The command-line tools too: the conformance suite's Java-tools family runs them.
+    console.log(`Kafka ${KAFKA_VERSION} tools classpath: ${await kafkaToolsClasspath({ log })}`);
     return;
   }
   if (command === 'start') {

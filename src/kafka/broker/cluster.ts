@@ -4,11 +4,12 @@
  * broker may answer for (partition leadership, group coordination) is still enforced per broker.
  */
 import { randomBytes } from 'node:crypto';
+import { BrokerConfigs } from './broker-config.ts';
 import { GroupCoordinator, type CoordinatorSettings } from './group-coordinator.ts';
 import { PartitionLog } from './log.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
+import { checkTopicConfigs, parseTopicConfig, type TopicConfig } from './topic-config.ts';
 import { TransactionCoordinator } from './transaction-coordinator.ts';
-import { parseTopicConfig, type TopicConfig } from './topic-config.ts';
 
 export interface BrokerNode {
   nodeId: number;
@@ -20,6 +21,8 @@ export interface BrokerNode {
 export interface ClusterSettings extends CoordinatorSettings {
   autoCreateTopics: boolean;
   defaultPartitions: number;
+  /** log.retention.check.interval.ms: how often retention deletes expired segments. */
+  retentionCheckIntervalMs: number;
 }
 
 export interface Topic {
@@ -56,7 +59,9 @@ export class Cluster {
   readonly topics = new Map<string, Topic>();
   readonly groups: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
+  readonly brokerConfigs: BrokerConfigs;
   private nextProducerId = 0;
+  private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(
     readonly nodes: readonly BrokerNode[],
@@ -68,6 +73,17 @@ export class Cluster {
       allocateProducerId: () => this.allocateProducerId(),
       groups: this.groups,
     });
+    this.brokerConfigs = new BrokerConfigs({ ...settings, numPartitions: settings.defaultPartitions });
+    this.brokerConfigs.onChange = () => {
+      for (const topic of this.topics.values()) this.configChanged(topic);
+    };
+    this.retentionTimer = setInterval(() => this.checkRetention(), settings.retentionCheckIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Kafka's periodic retention check, over every partition. */
+  checkRetention(now = Date.now()): void {
+    for (const topic of this.topics.values()) for (const log of topic.partitions) log.applyRetention(now);
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {
@@ -92,7 +108,7 @@ export class Cluster {
     if (this.topics.has(spec.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
     const replicas = this.planReplicas(spec);
     if ('errorCode' in replicas) return replicas;
-    const config = parseTopicConfig(spec.configs);
+    const config = parseTopicConfig(spec.configs, this.brokerConfigs);
     if (!config.ok) return fail(ErrorCode.INVALID_CONFIG, config.message);
     if (!validateOnly) {
       this.topics.set(spec.name, {
@@ -137,6 +153,28 @@ export class Cluster {
     return { errorCode: ErrorCode.NONE, message: null };
   }
 
+  /**
+   * AlterConfigs/IncrementalAlterConfigs on a topic: `overrides` replaces the topic's own settings and
+   * takes effect at once (retention and segment settings are applied to the logs right away).
+   */
+  setTopicConfig(name: string, overrides: ReadonlyMap<string, string>, validateOnly = false): TopicOutcome {
+    const topic = this.topics.get(name);
+    if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `The topic '${name}' does not exist.` };
+    const checked = checkTopicConfigs([...overrides].map(([name, value]) => ({ name, value })));
+    if (!checked.ok) return { errorCode: ErrorCode.INVALID_CONFIG, message: checked.message };
+    if (!validateOnly) {
+      topic.config.overrides.clear();
+      for (const [key, value] of overrides) topic.config.overrides.set(key, value);
+      this.configChanged(topic);
+    }
+    return { errorCode: ErrorCode.NONE, message: null };
+  }
+
+  private configChanged(topic: Topic): void {
+    topic.config.refresh();
+    for (const log of topic.partitions) log.configChanged();
+  }
+
   deleteTopic(name: string): ErrorCode {
     const topic = this.topics.get(name);
     if (!topic) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -148,6 +186,7 @@ export class Cluster {
 
   close(): void {
     this.transactions.close();
+    clearInterval(this.retentionTimer);
     this.groups.close();
     for (const topic of this.topics.values()) for (const log of topic.partitions) log.close();
   }

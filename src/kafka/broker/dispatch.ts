@@ -1,5 +1,6 @@
 import type { Handler } from './context.ts';
 import { handleApiVersions } from './handlers/api-versions.ts';
+import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './handlers/configs.ts';
 import { handleDeleteRecords } from './handlers/delete-records.ts';
 import { handleFetch } from './handlers/fetch.ts';
 import { handleFindCoordinator } from './handlers/find-coordinator.ts';
@@ -8,7 +9,7 @@ import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } f
 import { handleInitProducerId } from './handlers/init-producer-id.ts';
 import { handleListOffsets } from './handlers/list-offsets.ts';
 import { handleMetadata } from './handlers/metadata.ts';
-import { handleOffsetCommit, handleOffsetFetch } from './handlers/offsets.ts';
+import { handleOffsetCommit, handleOffsetDelete, handleOffsetFetch } from './handlers/offsets.ts';
 import { handleProduce } from './handlers/produce.ts';
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics.ts';
 import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleTxnOffsetCommit } from './handlers/transactions.ts';
@@ -40,4 +41,8 @@ export const HANDLERS: Readonly<Record<ApiKey, Handler>> = {
   [ApiKey.TxnOffsetCommit]: handleTxnOffsetCommit,
   [ApiKey.CreatePartitions]: handleCreatePartitions,
   [ApiKey.DeleteGroups]: handleDeleteGroups,
+  [ApiKey.DescribeConfigs]: handleDescribeConfigs,
+  [ApiKey.AlterConfigs]: handleAlterConfigs,
+  [ApiKey.IncrementalAlterConfigs]: handleIncrementalAlterConfigs,
+  [ApiKey.OffsetDelete]: handleOffsetDelete,
 };

@@ -12,6 +12,8 @@ export interface CoordinatorSettings extends GroupSettings {
 
 export interface CommittedOffset {
   offset: number;
+  /** OffsetCommit v6+ (-1 before, or when unknown). */
+  leaderEpoch: number;
   metadata: string;
 }
 
@@ -19,6 +21,7 @@ export interface OffsetCommitEntry {
   topic: string;
   partition: number;
   offset: number;
+  leaderEpoch: number;
   metadata: string | null;
 }
 
@@ -47,21 +50,27 @@ export class GroupCoordinator {
     return group.join(request);
   }
 
-  sync(groupId: string, memberId: string, generationId: number, assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>): SyncResult | Promise<SyncResult> {
+  sync(
+    groupId: string,
+    memberId: string,
+    generationId: number,
+    assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>,
+    groupInstanceId: string | null = null,
+  ): SyncResult | Promise<SyncResult> {
     const group = this.groups.get(groupId);
     if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
-    return group.sync(memberId, generationId, assignments);
+    return group.sync(memberId, generationId, assignments, groupInstanceId);
   }
 
-  heartbeat(groupId: string, memberId: string, generationId: number): ErrorCode {
-    return this.groups.get(groupId)?.heartbeat(memberId, generationId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+  heartbeat(groupId: string, memberId: string, generationId: number, groupInstanceId: string | null = null): ErrorCode {
+    return this.groups.get(groupId)?.heartbeat(memberId, generationId, groupInstanceId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   /** One error per leaving member (all UNKNOWN_MEMBER_ID if the group does not exist, as in Kafka). */
-  leave(groupId: string, memberIds: readonly string[]): ErrorCode[] {
+  leave(groupId: string, leaving: ReadonlyArray<{ memberId: string; groupInstanceId: string | null }>): ErrorCode[] {
     const group = this.groups.get(groupId);
-    if (!group) return memberIds.map(() => ErrorCode.UNKNOWN_MEMBER_ID);
-    return group.leave(memberIds);
+    if (!group) return leaving.map(() => ErrorCode.UNKNOWN_MEMBER_ID);
+    return group.leave(leaving);
   }
 
   /** One error for the whole commit, or one per entry (UNKNOWN_TOPIC_OR_PARTITION, metadata too large). */
@@ -71,6 +80,7 @@ export class GroupCoordinator {
     generationId: number,
     entries: readonly OffsetCommitEntry[],
     partitionExists: (topic: string, partition: number) => boolean,
+    groupInstanceId: string | null = null,
   ): ErrorCode | ErrorCode[] {
     if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     let group = this.groups.get(groupId);
@@ -79,15 +89,15 @@ export class GroupCoordinator {
       if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
       group = this.createGroup(groupId);
     }
-    const errorCode = group.validateCommit(memberId, generationId);
+    const errorCode = group.validateCommit(memberId, generationId, groupInstanceId);
     if (errorCode !== ErrorCode.NONE) return errorCode;
     const committed = this.committedFor(groupId);
-    return entries.map(({ topic, partition, offset, metadata }) => {
+    return entries.map(({ topic, partition, offset, leaderEpoch, metadata }) => {
       if (!partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       if (metadata !== null && Buffer.byteLength(metadata) > MAX_OFFSET_METADATA_BYTES) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
       let partitions = committed.get(topic);
       if (!partitions) committed.set(topic, (partitions = new Map()));
-      partitions.set(partition, { offset, metadata: metadata ?? '' });
+      partitions.set(partition, { offset, leaderEpoch, metadata: metadata ?? '' });
       return ErrorCode.NONE;
     });
   }
@@ -125,10 +135,10 @@ export class GroupCoordinator {
       byGroup.delete(groupId);
       if (!commit || !pending) continue;
       const committed = this.committedFor(groupId);
-      for (const { topic, partition, offset, metadata } of pending) {
+      for (const { topic, partition, offset, leaderEpoch, metadata } of pending) {
         let partitions = committed.get(topic);
         if (!partitions) committed.set(topic, (partitions = new Map()));
-        partitions.set(partition, { offset, metadata: metadata ?? '' });
+        partitions.set(partition, { offset, leaderEpoch, metadata: metadata ?? '' });
       }
     }
     if (byGroup.size === 0) this.pendingTransactional.delete(producerId);
@@ -145,8 +155,36 @@ export class GroupCoordinator {
     }
     return topics.map(({ topic, partitions }) => ({
       topic,
-      partitions: partitions.map((partition) => ({ partition, ...(committed?.get(topic)?.get(partition) ?? { offset: -1, metadata: '' }) })),
+      partitions: partitions.map((partition) => ({ partition, ...(committed?.get(topic)?.get(partition) ?? { offset: -1, leaderEpoch: -1, metadata: '' }) })),
     }));
+  }
+
+  /**
+   * OffsetDelete: a group-level error, or one error per partition. Kafka's rules: an empty group
+   * loses any committed offset; a group with members keeps those of topics it subscribes to
+   * (GROUP_SUBSCRIBED_TO_TOPIC); a group with members that is not a consumer group refuses.
+   */
+  deleteOffsets(groupId: string, partitions: ReadonlyArray<{ topic: string; partition: number }>, partitionExists: (topic: string, partition: number) => boolean): ErrorCode | ErrorCode[] {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const group = this.groups.get(groupId);
+    if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
+    let subscribed = new Set<string>();
+    if (group.state !== 'Empty') {
+      if (group.protocolType !== 'consumer') return ErrorCode.NON_EMPTY_GROUP;
+      subscribed = group.subscribedTopics();
+    }
+    const committed = this.offsets.get(groupId);
+    const errors = partitions.map(({ topic, partition }) => {
+      if (!partitionExists(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (subscribed.has(topic)) return ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+      const byPartition = committed?.get(topic);
+      byPartition?.delete(partition);
+      if (byPartition?.size === 0) committed!.delete(topic);
+      return ErrorCode.NONE;
+    });
+    // Kafka drops an empty group once it has no offsets left: it no longer exists.
+    if (group.state === 'Empty' && (committed?.size ?? 0) === 0) this.delete(groupId);
+    return errors;
   }
 
   describe(groupId: string): GroupSummary {

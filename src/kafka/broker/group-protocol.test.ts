@@ -37,11 +37,16 @@ interface JoinAnswer {
   members: Array<{ memberId: string; metadata: string }>;
 }
 
-async function join(client: RawClient, groupId: string, memberId: string, options: { version?: number; metadata?: string; protocolType?: string; sessionTimeoutMs?: number; rebalanceTimeoutMs?: number } = {}): Promise<JoinAnswer> {
+async function join(
+  client: RawClient,
+  groupId: string,
+  memberId: string,
+  options: { version?: number; metadata?: string; protocolType?: string; sessionTimeoutMs?: number; rebalanceTimeoutMs?: number; instanceId?: string } = {},
+): Promise<JoinAnswer> {
   const version = options.version ?? 5;
   const body = await client.request(ApiKey.JoinGroup, version, (w) => {
     w.string(groupId).int32(options.sessionTimeoutMs ?? 10_000).int32(options.rebalanceTimeoutMs ?? 10_000).string(memberId);
-    if (version >= 5) w.nullableString(null);
+    if (version >= 5) w.nullableString(options.instanceId ?? null);
     w.string(options.protocolType ?? 'consumer').array(['range'], (w, name) => w.string(name).bytes(Buffer.from(options.metadata ?? 'subscription')));
   });
   body.int32();
@@ -59,16 +64,23 @@ async function join(client: RawClient, groupId: string, memberId: string, option
   };
 }
 
-async function sync(client: RawClient, groupId: string, generationId: number, memberId: string, assignments: Array<[string, string]> = []): Promise<{ errorCode: number; assignment: string }> {
+async function sync(
+  client: RawClient,
+  groupId: string,
+  generationId: number,
+  memberId: string,
+  assignments: Array<[string, string]> = [],
+  instanceId: string | null = null,
+): Promise<{ errorCode: number; assignment: string }> {
   const body = await client.request(ApiKey.SyncGroup, 3, (w) =>
-    w.string(groupId).int32(generationId).string(memberId).nullableString(null).array(assignments, (w, [id, a]) => w.string(id).bytes(Buffer.from(a))),
+    w.string(groupId).int32(generationId).string(memberId).nullableString(instanceId).array(assignments, (w, [id, a]) => w.string(id).bytes(Buffer.from(a))),
   );
   body.int32();
   return { errorCode: body.int16(), assignment: body.bytes().toString() };
 }
 
-async function heartbeat(client: RawClient, groupId: string, generationId: number, memberId: string): Promise<number> {
-  const body = await client.request(ApiKey.Heartbeat, 3, (w) => w.string(groupId).int32(generationId).string(memberId).nullableString(null));
+async function heartbeat(client: RawClient, groupId: string, generationId: number, memberId: string, instanceId: string | null = null): Promise<number> {
+  const body = await client.request(ApiKey.Heartbeat, 3, (w) => w.string(groupId).int32(generationId).string(memberId).nullableString(instanceId));
   body.int32();
   return body.int16();
 }
@@ -209,5 +221,71 @@ describe('group coordinator protocol', () => {
       two.close();
       await delayed.stop();
     }
+  });
+
+  describe('static membership (group.instance.id)', () => {
+    /** OffsetCommit v7 of offset `offset` on committed/0, as a static member. */
+    async function staticCommit(client: RawClient, groupId: string, generationId: number, memberId: string, instanceId: string, offset: number): Promise<number> {
+      const body = await client.request(ApiKey.OffsetCommit, 7, (w) =>
+        w
+          .string(groupId)
+          .int32(generationId)
+          .string(memberId)
+          .nullableString(instanceId)
+          .array(['committed'], (w, t) => w.string(t).array([0], (w, p) => w.int32(p).int64(offset).int32(0).nullableString(null))),
+      );
+      body.int32();
+      body.int32();
+      body.string();
+      body.int32();
+      body.int32();
+      return body.int16();
+    }
+
+    it('gives a restarted static member its assignment back without a rebalance, and fences the old member id', async () => {
+      const [a, b] = [await connection(), await connection()];
+      await commit(a, 'commit-setup', -1, ''); // creates the topic "committed"
+      const first = await join(a, 'static-group', '', { instanceId: 'worker-a' });
+      expect(first).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 1 });
+      expect(first.memberId).toMatch(/^worker-a-/); // no MEMBER_ID_REQUIRED round trip for static members
+      expect(await sync(a, 'static-group', 1, first.memberId, [[first.memberId, 'partitions-of-a']], 'worker-a')).toEqual({ errorCode: 0, assignment: 'partitions-of-a' });
+      expect(await staticCommit(a, 'static-group', 1, first.memberId, 'worker-a', 5)).toBe(ErrorCode.NONE);
+
+      // The process restarts: same instance id, no member id, well within the session timeout.
+      const again = await join(b, 'static-group', '', { instanceId: 'worker-a' });
+      expect(again.errorCode).toBe(ErrorCode.NONE);
+      expect(again.generationId).toBe(1);
+      expect(again.memberId).not.toBe(first.memberId);
+      expect(again.leaderId).toBe(first.memberId); // the old leader id: the new member must not assign
+      expect(await sync(b, 'static-group', 1, again.memberId, [], 'worker-a')).toEqual({ errorCode: 0, assignment: 'partitions-of-a' });
+      expect(await describeState(b, 'static-group')).toBe('Stable');
+
+      expect(await heartbeat(a, 'static-group', 1, first.memberId, 'worker-a')).toBe(ErrorCode.FENCED_INSTANCE_ID);
+      expect(await staticCommit(a, 'static-group', 1, first.memberId, 'worker-a', 6)).toBe(ErrorCode.FENCED_INSTANCE_ID);
+      expect(await heartbeat(b, 'static-group', 1, again.memberId, 'worker-a')).toBe(ErrorCode.NONE);
+      expect(await staticCommit(b, 'static-group', 1, again.memberId, 'worker-a', 7)).toBe(ErrorCode.NONE);
+    });
+
+    it('deletes committed offsets of an empty group, and refuses those of topics a live group consumes', async () => {
+      const client = await connection();
+      await commit(client, 'offsets-to-delete', -1, '');
+      const deleteOffsets = async (groupId: string): Promise<{ errorCode: number; partitions: number[] }> => {
+        const body = await client.request(ApiKey.OffsetDelete, 0, (w) =>
+          w.string(groupId).array([['committed', [0]], ['no-such-topic', [0]]] as const, (w, [t, ps]) => w.string(t).int32Array([...ps])),
+        );
+        const errorCode = body.int16();
+        body.int32();
+        const partitions = body.array(6, (r) => (r.string(), r.array(6, (r) => (r.int32(), r.int16())))).flat();
+        return { errorCode, partitions };
+      };
+      expect(await deleteOffsets('offsets-to-delete')).toEqual({ errorCode: 0, partitions: [ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION] });
+      expect(await deleteOffsets('no-such-group')).toEqual({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] });
+
+      // A consumer-protocol subscription to "committed": version 0, topics ["committed"], no user data.
+      const subscription = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 1, 0, 9]), Buffer.from('committed'), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
+      const joined = await join(client, 'offsets-in-use', '', { instanceId: 'reader', metadata: subscription.toString('latin1') });
+      expect(joined.errorCode).toBe(ErrorCode.NONE);
+      expect((await deleteOffsets('offsets-in-use')).partitions[0]).toBe(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+    });
   });
 });

@@ -5,6 +5,10 @@
  *     ▲                    ▲                                                          │ leader's SyncGroup
  *     └── last member gone ┴──────── join / leave / session expiry ◀── Stable ◀───────┘
  *
+ * Static members (KIP-345, `group.instance.id`) keep their place across restarts: one that rejoins
+ * with its instance id within the session timeout takes over its old member's id and assignment
+ * without a rebalance, and the old member id is fenced (FENCED_INSTANCE_ID).
+ *
  * Waiting is event-driven: a JoinGroup or SyncGroup answer is a promise resolved by the state change
  * that completes it, and each deadline (session, rebalance, initial delay, pending sync) is one timer.
  */
@@ -54,6 +58,7 @@ export interface SyncResult {
 
 export interface MemberSummary {
   memberId: string;
+  groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   metadata: Buffer;
@@ -96,6 +101,8 @@ export class Group {
   protocolName: string | null = null;
   leaderId: string | null = null;
   private readonly members = new Map<string, Member>();
+  /** group.instance.id → the member id currently holding it. */
+  private readonly staticMembers = new Map<string, string>();
   /** Ids handed out with MEMBER_ID_REQUIRED, not yet used to join; a rebalance waits for them. */
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Members that got their JoinGroup answer but have not sent SyncGroup yet. */
@@ -116,6 +123,16 @@ export class Group {
   join(request: JoinRequest): JoinResult | Promise<JoinResult> {
     if (this.state === 'Dead') return failedJoin(ErrorCode.COORDINATOR_NOT_AVAILABLE, request.memberId);
     if (!this.acceptsProtocols(request)) return failedJoin(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId);
+    const instanceId = request.groupInstanceId;
+    if (instanceId !== null) {
+      const holder = this.staticMembers.get(instanceId);
+      if (request.memberId === '') {
+        if (holder !== undefined) return this.replaceStaticMember(this.members.get(holder)!, request);
+        // Static members skip the MEMBER_ID_REQUIRED round trip: the instance id already names them.
+        return this.addMember(`${instanceId}-${randomUUID()}`, request);
+      }
+      if (holder !== undefined && holder !== request.memberId) return failedJoin(ErrorCode.FENCED_INSTANCE_ID, request.memberId);
+    }
     if (request.memberId === '') {
       // Kafka's form, clientId-uuid; the client id is cut so the id still fits a protocol string.
       const memberId = `${request.clientId.slice(0, 1000)}-${randomUUID()}`;
@@ -136,7 +153,13 @@ export class Group {
     return this.rejoin(member, request);
   }
 
-  sync(memberId: string, generationId: number, assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>): SyncResult | Promise<SyncResult> {
+  sync(
+    memberId: string,
+    generationId: number,
+    assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>,
+    groupInstanceId: string | null = null,
+  ): SyncResult | Promise<SyncResult> {
+    if (this.fenced(memberId, groupInstanceId)) return { errorCode: ErrorCode.FENCED_INSTANCE_ID, assignment: EMPTY };
     const member = this.members.get(memberId);
     if (!member) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: EMPTY };
     if (generationId !== this.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: EMPTY };
@@ -159,8 +182,9 @@ export class Group {
     });
   }
 
-  heartbeat(memberId: string, generationId: number): ErrorCode {
+  heartbeat(memberId: string, generationId: number, groupInstanceId: string | null = null): ErrorCode {
     if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (this.fenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = this.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION;
@@ -168,9 +192,17 @@ export class Group {
     return this.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
-  leave(memberIds: readonly string[]): ErrorCode[] {
+  /** LeaveGroup v3+ names static members by instance id; the member id, if given, must be the holder's. */
+  leave(leaving: ReadonlyArray<{ memberId: string; groupInstanceId: string | null }>): ErrorCode[] {
     let changed = false;
-    const results = memberIds.map((memberId) => {
+    const results = leaving.map(({ memberId: givenId, groupInstanceId }) => {
+      let memberId = givenId;
+      if (groupInstanceId !== null) {
+        const holder = this.staticMembers.get(groupInstanceId);
+        if (holder === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+        if (givenId !== '' && givenId !== holder) return ErrorCode.FENCED_INSTANCE_ID;
+        memberId = holder;
+      }
       const pendingTimer = this.pending.get(memberId);
       if (pendingTimer) {
         clearTimeout(pendingTimer);
@@ -189,9 +221,10 @@ export class Group {
   }
 
   /** Kafka's rules for OffsetCommit from a group member (or from outside, with generation -1). */
-  validateCommit(memberId: string, generationId: number): ErrorCode {
+  validateCommit(memberId: string, generationId: number, groupInstanceId: string | null = null): ErrorCode {
     if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && this.state === 'Empty') return ErrorCode.NONE;
+    if (this.fenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
     const member = this.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -209,6 +242,7 @@ export class Group {
       protocolName: stable ? (this.protocolName ?? '') : '',
       members: [...this.members.values()].map((m) => ({
         memberId: m.memberId,
+        groupInstanceId: m.request.groupInstanceId,
         clientId: m.request.clientId,
         clientHost: m.request.clientHost,
         metadata: stable ? m.metadataFor(this.protocolName) : EMPTY,
@@ -225,6 +259,63 @@ export class Group {
     for (const member of [...this.members.values()]) this.removeMember(member, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     this.clearRebalanceTimers();
     clearTimeout(this.syncTimer);
+  }
+
+  /** The topics the members subscribe to (consumer protocol only), for OffsetDelete. */
+  subscribedTopics(): Set<string> {
+    const topics = new Set<string>();
+    if (this.protocolType !== 'consumer') return topics;
+    for (const member of this.members.values()) {
+      for (const protocol of member.request.protocols) for (const topic of subscriptionTopics(protocol.metadata)) topics.add(topic);
+    }
+    return topics;
+  }
+
+  /** A static member's instance id is held by another member id: this one is a zombie. */
+  private fenced(memberId: string, groupInstanceId: string | null): boolean {
+    if (groupInstanceId === null) return false;
+    const holder = this.staticMembers.get(groupInstanceId);
+    return holder !== undefined && holder !== memberId;
+  }
+
+  /**
+   * A known static member joined again with no member id (it restarted): it takes over the old
+   * member's place and assignment. A Stable group whose protocol stays the same does not rebalance:
+   * the answer carries the current generation and the old leader id, so the member does not assign.
+   */
+  private replaceStaticMember(old: Member, request: JoinRequest): JoinResult | Promise<JoinResult> {
+    const instanceId = request.groupInstanceId!;
+    const memberId = `${instanceId}-${randomUUID()}`;
+    const currentLeader = this.leaderId;
+    clearTimeout(old.sessionTimer);
+    const member = new Member(memberId, request);
+    member.assignment = old.assignment;
+    this.members.delete(old.memberId);
+    this.members.set(memberId, member);
+    this.staticMembers.set(instanceId, memberId);
+    if (this.leaderId === old.memberId) this.leaderId = memberId;
+    if (this.awaitingSync.delete(old.memberId)) this.awaitingSync.add(memberId);
+    const { joinWaiter, syncWaiter } = old;
+    old.joinWaiter = undefined;
+    old.syncWaiter = undefined;
+    joinWaiter?.(failedJoin(ErrorCode.FENCED_INSTANCE_ID, old.memberId));
+    syncWaiter?.({ errorCode: ErrorCode.FENCED_INSTANCE_ID, assignment: EMPTY });
+    this.touch(member);
+    if (this.state === 'Stable' && this.selectProtocol() === this.protocolName) {
+      return {
+        errorCode: ErrorCode.NONE,
+        generationId: this.generationId,
+        protocolName: this.protocolName ?? '',
+        leaderId: currentLeader ?? '',
+        memberId,
+        members: [],
+      };
+    }
+    return new Promise((resolve) => {
+      member.joinWaiter = resolve;
+      if (this.state === 'PreparingRebalance') this.maybeCompleteJoin();
+      else this.prepareRebalance();
+    });
   }
 
   private acceptsProtocols(request: JoinRequest): boolean {
@@ -278,6 +369,7 @@ export class Group {
       const member = new Member(memberId, request);
       member.joinWaiter = resolve;
       this.members.set(memberId, member);
+      if (request.groupInstanceId !== null) this.staticMembers.set(request.groupInstanceId, memberId);
       this.leaderId ??= memberId;
       this.protocolType = request.protocolType;
       this.touch(member);
@@ -416,6 +508,8 @@ export class Group {
   private removeMember(member: Member, errorCode: ErrorCode = ErrorCode.UNKNOWN_MEMBER_ID): void {
     clearTimeout(member.sessionTimer);
     this.members.delete(member.memberId);
+    const instanceId = member.request.groupInstanceId;
+    if (instanceId !== null && this.staticMembers.get(instanceId) === member.memberId) this.staticMembers.delete(instanceId);
     this.synced(member.memberId);
     const { joinWaiter, syncWaiter } = member;
     member.joinWaiter = undefined;
@@ -459,6 +553,29 @@ export class Group {
 
 function failedJoin(errorCode: ErrorCode, memberId: string): JoinResult {
   return { errorCode, generationId: -1, protocolName: '', leaderId: '', memberId, members: [] };
+}
+
+/**
+ * The topics of a consumer protocol subscription (ConsumerProtocolSubscription: version int16, then
+ * topics as an array of strings); nothing if it cannot be read.
+ */
+function subscriptionTopics(metadata: Buffer): string[] {
+  try {
+    let at = 2;
+    const count = metadata.readInt32BE(at);
+    at += 4;
+    const topics: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = metadata.readInt16BE(at);
+      at += 2;
+      if (length < 0 || at + length > metadata.length) return topics;
+      topics.push(metadata.toString('utf8', at, at + length));
+      at += length;
+    }
+    return topics;
+  } catch {
+    return [];
+  }
 }
 
 function sameProtocols(a: readonly GroupProtocol[], b: readonly GroupProtocol[]): boolean {

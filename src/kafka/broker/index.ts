@@ -29,6 +29,11 @@ export interface EmbeddedKafkaOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms. Default 1800000, as Kafka. */
   groupMaxSessionTimeoutMs?: number;
+  /**
+   * log.retention.check.interval.ms: how often expired segments are deleted. Default 300000, as
+   * Kafka; a record is never deleted on arrival, only by a check once its whole segment has expired.
+   */
+  retentionCheckIntervalMs?: number;
   /** Where the broker's few log lines go (e.g. a connection closed for a malformed request). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -56,6 +61,7 @@ export async function startEmbeddedKafka(options: EmbeddedKafkaOptions = {}): Pr
     initialRebalanceDelayMs: integerOption('groupInitialRebalanceDelayMs', options.groupInitialRebalanceDelayMs ?? 0, 0, 2 ** 31 - 1),
     minSessionTimeoutMs: integerOption('groupMinSessionTimeoutMs', options.groupMinSessionTimeoutMs ?? 6_000, 0, 2 ** 31 - 1),
     maxSessionTimeoutMs: integerOption('groupMaxSessionTimeoutMs', options.groupMaxSessionTimeoutMs ?? 1_800_000, 0, 2 ** 31 - 1),
+    retentionCheckIntervalMs: integerOption('retentionCheckIntervalMs', options.retentionCheckIntervalMs ?? 300_000, 1, 2 ** 31 - 1),
   });
   const servers = nodes.map((node) => new BrokerServer(cluster, node, log));
 

@@ -9,24 +9,24 @@ import { crc32c } from './protocol/crc32c.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
 
 const BASE_OFFSET = 0;
-const BATCH_LENGTH = 8;
+export const BATCH_LENGTH = 8;
 const PARTITION_LEADER_EPOCH = 12;
 const MAGIC = 16;
-const CRC = 17;
-const ATTRIBUTES = 21;
+export const CRC = 17;
+export const ATTRIBUTES = 21;
 const LAST_OFFSET_DELTA = 23;
 const BASE_TIMESTAMP = 27;
 const MAX_TIMESTAMP = 35;
 const PRODUCER_ID = 43;
 const PRODUCER_EPOCH = 51;
 const BASE_SEQUENCE = 53;
-const RECORD_COUNT = 57;
+export const RECORD_COUNT = 57;
 /** Bytes before the first record. */
-const BATCH_HEADER_SIZE = 61;
+export const BATCH_HEADER_SIZE = 61;
 /** baseOffset and batchLength precede what batchLength counts. */
 const LOG_OVERHEAD = 12;
 
-const COMPRESSION_MASK = 0x07;
+export const COMPRESSION_MASK = 0x07;
 const TRANSACTIONAL_FLAG = 0x10;
 const CONTROL_FLAG = 0x20;
 
@@ -107,7 +107,7 @@ export interface RecordTime {
   timestamp: number;
 }
 
-const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Each record's offset delta and timestamp, for ListOffsets by timestamp. Only uncompressed and gzip
@@ -143,7 +143,7 @@ export function recordTimes(batch: RecordBatch): RecordTime[] | undefined {
 }
 
 /** Zig-zag varint/varlong, as records encode their fields. */
-function readVarint(bytes: Buffer, cursor: { at: number }): number {
+export function readVarint(bytes: Buffer, cursor: { at: number }): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
@@ -239,4 +239,9 @@ function writeVarint(value: number): Buffer {
   }
   out.push(zigzag);
   return Buffer.from(out);
+}
+
+/** A commit or abort marker (KIP-98): never produced by clients, written by the transaction coordinator. */
+export function isControlBatch(batch: RecordBatch): boolean {
+  return (batch.bytes.readInt16BE(ATTRIBUTES) & CONTROL_FLAG) !== 0;
 }

@@ -1,5 +1,6 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../testing/wait.ts';
 import { startEmbeddedKafka, type EmbeddedKafka } from './index.ts';
 import { ApiKey } from './protocol/api-keys.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
@@ -11,7 +12,8 @@ let kafka: Kafka;
 let admin: Admin;
 let stop: () => Promise<void>;
 
-beforeAll(async () => ({ broker, kafka, admin, stop } = await startTestCluster()));
+// Retention checks every 50 ms instead of Kafka's 5 minutes, so the tests see them.
+beforeAll(async () => ({ broker, kafka, admin, stop } = await startTestCluster({ retentionCheckIntervalMs: 50 })));
 afterAll(() => stop());
 
 async function lowAndHigh(topic: string): Promise<[number, number]> {
@@ -42,22 +44,31 @@ async function rawFetch(topic: string, offset: number): Promise<{ errorCode: num
   return { errorCode, highWatermark, batchSizes };
 }
 
-describe('retention', () => {
-  it('drops the oldest batches beyond retention.bytes and moves the earliest offset', async () => {
-    await admin.createTopics({ topics: [{ topic: 'size-capped', configEntries: [{ name: 'retention.bytes', value: '1000' }] }] });
+describe('retention, by segment as Kafka does it', () => {
+  it('deletes whole segments from the front while the rest still holds retention.bytes', async () => {
+    // ~170-byte batches and 300-byte segments: each batch rolls a new segment.
+    const configEntries = [
+      { name: 'retention.bytes', value: '1000' },
+      { name: 'segment.bytes', value: '300' },
+    ];
+    await admin.createTopics({ topics: [{ topic: 'size-capped', configEntries }] });
     const producer = await connectedProducer(kafka);
     for (let i = 0; i < 20; i++) await producer.send({ topic: 'size-capped', messages: [{ value: `${i}:${'x'.repeat(100)}` }] });
     await producer.disconnect();
 
+    // Kafka's rule: a segment goes only if what remains is still at least retention.bytes.
+    const retainedSizes = async (): Promise<number[]> => (await rawFetch('size-capped', (await lowAndHigh('size-capped'))[0])).batchSizes;
+    const total = (sizes: number[]): number => sizes.reduce((a, b) => a + b, 0);
+    await until(async () => {
+      const sizes = await retainedSizes();
+      return total(sizes) - sizes[0]! < 1000;
+    }, 'a retention check after the last send', 5_000);
     const [low, high] = await lowAndHigh('size-capped');
-    expect(high).toBe(20);
     expect(low).toBeGreaterThan(0);
-    // Kafka's rule: a segment (here, a batch) goes only if what remains is still at least retention.bytes.
-    const { batchSizes } = await rawFetch('size-capped', low);
+    expect(high).toBe(20);
+    const batchSizes = await retainedSizes();
     expect(batchSizes).toHaveLength(high - low);
-    const retained = batchSizes.reduce((a, b) => a + b, 0);
-    expect(retained).toBeGreaterThanOrEqual(1000);
-    expect(retained - batchSizes[0]!).toBeLessThan(1000);
+    expect(total(batchSizes)).toBeGreaterThanOrEqual(1000);
 
     const consumer = fastConsumer(kafka, { groupId: 'size-capped-readers' });
     await consumer.connect();
@@ -68,14 +79,79 @@ describe('retention', () => {
     expect(received.map((m) => m.offset)).toEqual(Array.from({ length: high - low }, (_, i) => low + i));
   });
 
-  it('drops batches older than retention.ms', async () => {
-    await admin.createTopics({ topics: [{ topic: 'time-capped', configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
-    const producer = await connectedProducer(kafka);
+  it('keeps old-timestamped records while their segment holds newer ones, and deletes a segment once its newest record expires', async () => {
     const anHourAgo = String(Date.now() - 3_600_000);
-    for (let i = 0; i < 3; i++) await producer.send({ topic: 'time-capped', messages: [{ value: `old-${i}`, timestamp: anHourAgo }] });
-    await producer.send({ topic: 'time-capped', messages: [{ value: 'new-0' }, { value: 'new-1' }] });
+    const old = [0, 1, 2].map((i) => ({ value: `old-${i}`, timestamp: anHourAgo }));
+    // Explicit timestamps: kafkajs leaves records without one out of the batch's max timestamp.
+    const fresh = [{ value: 'new-0', timestamp: String(Date.now()) }, { value: 'new-1', timestamp: String(Date.now()) }];
+    // Created first, so each retention pass checks it before time-capped. Old and new records in one
+    // send: they share a segment from the start (with separate sends, a retention check could fall
+    // between them and find the segment holding only old records, as it could in Kafka).
+    await admin.createTopics({ topics: [{ topic: 'mixed-times', configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+    const producer = await connectedProducer(kafka);
+    await producer.send({ topic: 'mixed-times', messages: [...old, ...fresh] });
+    // segment.ms=1000: the new records are more than a second younger than the old ones, so they roll a segment.
+    const configEntries = [
+      { name: 'retention.ms', value: '60000' },
+      { name: 'segment.ms', value: '1000' },
+    ];
+    await admin.createTopics({ topics: [{ topic: 'time-capped', configEntries }] });
+    await producer.send({ topic: 'time-capped', messages: old });
+    await producer.send({ topic: 'time-capped', messages: fresh });
     await producer.disconnect();
+
+    await until(async () => (await lowAndHigh('time-capped'))[0] === 3, 'the retention check deleting the expired segment', 5_000);
     expect(await lowAndHigh('time-capped')).toEqual([3, 5]);
+    // One segment whose newest record is fresh: nothing in it has expired, the hour-old records included.
+    expect(await lowAndHigh('mixed-times')).toEqual([0, 5]);
+  });
+
+  it('compacts closed segments where cleanup.policy=compact: the latest value per key, tombstones until delete.retention.ms', async () => {
+    const configEntries = [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.ms', value: '1000' },
+    ];
+    await admin.createTopics({ topics: [{ topic: 'compacted', configEntries }] });
+    const producer = await connectedProducer(kafka);
+    const start = Date.now() - 60_000;
+    // Two seconds apart: every send rolls a segment, and each roll compacts the closed ones.
+    const sends: Array<[string, string | null]> = [
+      ['k1', 'a'],
+      ['k2', 'b'],
+      ['k1', 'c'],
+      ['k2', null],
+      ['k3', 'x'],
+    ];
+    for (const [i, [key, value]] of sends.entries()) {
+      await producer.send({ topic: 'compacted', messages: [{ key, value, timestamp: String(start + i * 2000) }] });
+    }
+    const readAll = async (groupId: string, count: number): Promise<Array<[number, string | null, string | null]>> => {
+      const consumer = fastConsumer(kafka, { groupId });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'compacted', fromBeginning: true });
+      const inbox = await consumeInto(consumer);
+      const received = await inbox.waitFor(count, 10_000, `${count} records left by compaction`);
+      await consumer.disconnect();
+      return received.map((m) => [m.offset, m.key, m.value]);
+    };
+    // The active segment (k3=x) is never compacted; the closed ones keep each key's latest record.
+    expect(await readAll('compacted-readers-1', 3)).toEqual([
+      [2, 'k1', 'c'],
+      [3, 'k2', null],
+      [4, 'k3', 'x'],
+    ]);
+
+    // AlterConfigs replaces every override of the topic, so the others are given again.
+    const withoutTombstoneGrace = [...configEntries, { name: 'delete.retention.ms', value: '0' }];
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'compacted', configEntries: withoutTombstoneGrace }] });
+    await producer.send({ topic: 'compacted', messages: [{ key: 'k4', value: 'y', timestamp: String(start + 10_000) }] });
+    await producer.disconnect();
+    expect(await readAll('compacted-readers-2', 3)).toEqual([
+      [2, 'k1', 'c'],
+      [4, 'k3', 'x'],
+      [5, 'k4', 'y'],
+    ]);
+    expect(await lowAndHigh('compacted')).toEqual([0, 6]);
   });
 
   it('answers OFFSET_OUT_OF_RANGE outside [log start, high watermark], and kafkajs resets to the earliest offset', async () => {

@@ -4,6 +4,7 @@
  * Auto-creation itself is compared in auto-create.test.ts.
  */
 import { assignment } from './scenarios/assignment.ts';
+import { configs } from './scenarios/configs.ts';
 import { delivery } from './scenarios/delivery.ts';
 import { lag } from './scenarios/lag.ts';
 import { metadata } from './scenarios/metadata.ts';
@@ -11,6 +12,7 @@ import { offsets } from './scenarios/offsets.ts';
 import { outOfRange } from './scenarios/out-of-range.ts';
 import { partitioner } from './scenarios/partitioner.ts';
 import { resume } from './scenarios/resume.ts';
+import { staticMembership } from './scenarios/static-membership.ts';
 import { topicErrors } from './scenarios/topic-errors.ts';
 import { unknownTopicScenario } from './scenarios/unknown-topic.ts';
 import { conformanceSuite } from './suite.ts';
@@ -26,4 +28,6 @@ conformanceSuite('kafkajs conformance, topic auto-creation off', { autoCreateTop
   unknownTopicScenario,
   outOfRange,
   topicErrors,
+  configs,
+  staticMembership,
 ]);

@@ -82,7 +82,6 @@ function decode(body: Reader, version: number): FetchRequest {
 }
 
 function read(request: FetchRequest, context: RequestContext): ReadResult {
-  const now = Date.now();
   let remaining = Math.max(0, request.maxBytes);
   let bytes = 0;
   let failed = false;
@@ -95,7 +94,6 @@ function read(request: FetchRequest, context: RequestContext): ReadResult {
       };
       const log = ledHere(context, topic, partition);
       if (typeof log === 'number') return fail(log);
-      log.applyRetention(now);
       if (fetchOffset < log.logStartOffset || fetchOffset > log.highWatermark) {
         return fail(ErrorCode.OFFSET_OUT_OF_RANGE, log.highWatermark, log.logStartOffset);
       }

@@ -2,11 +2,13 @@
 import type { Handler } from '../context.ts';
 import type { GroupSummary } from '../group.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
+import { ALL_GROUP_OPERATIONS, OPERATIONS_NOT_REQUESTED } from './metadata.ts';
 import { coordinates } from './routing.ts';
 
 export const handleDescribeGroups: Handler = (body, context) => {
   const version = context.apiVersion;
   const groupIds = body.stringArray();
+  const operations = version >= 3 && body.bool() ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED;
   body.end();
   const notHere: GroupSummary = { state: 'Dead', protocolType: '', protocolName: '', members: [] };
   const groups = groupIds.map((groupId) =>
@@ -19,7 +21,12 @@ export const handleDescribeGroups: Handler = (body, context) => {
     w.array(groups, (w, { groupId, errorCode, summary }) => {
       const shown = errorCode === ErrorCode.NONE;
       w.int16(errorCode).string(groupId).string(shown ? summary.state : '').string(summary.protocolType).string(summary.protocolName);
-      w.array(summary.members, (w, m) => w.string(m.memberId).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment));
+      w.array(summary.members, (w, m) => {
+        w.string(m.memberId);
+        if (version >= 4) w.nullableString(m.groupInstanceId);
+        w.string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment);
+      });
+      if (version >= 3) w.int32(operations);
     });
   };
 };

@@ -46,11 +46,11 @@ export const handleSyncGroup: Handler = async (body, context) => {
   const groupId = body.string();
   const generationId = body.int32();
   const memberId = body.string();
-  if (version >= 3) body.nullableString(); // group instance id
+  const groupInstanceId = version >= 3 ? body.nullableString() : null;
   const assignments = body.array(6, (r) => ({ memberId: r.string(), assignment: r.bytes() }));
   body.end();
   const result = coordinates(context, groupId)
-    ? await unlessHungUp(context.cluster.groups.sync(groupId, memberId, generationId, assignments), context.hungUp)
+    ? await unlessHungUp(context.cluster.groups.sync(groupId, memberId, generationId, assignments, groupInstanceId), context.hungUp)
     : { errorCode: ErrorCode.NOT_COORDINATOR, assignment: Buffer.alloc(0) };
   if (!result) return null;
   return (w) => {
@@ -64,9 +64,9 @@ export const handleHeartbeat: Handler = (body, context) => {
   const groupId = body.string();
   const generationId = body.int32();
   const memberId = body.string();
-  if (version >= 3) body.nullableString(); // group instance id
+  const groupInstanceId = version >= 3 ? body.nullableString() : null;
   body.end();
-  const errorCode = coordinates(context, groupId) ? context.cluster.groups.heartbeat(groupId, memberId, generationId) : ErrorCode.NOT_COORDINATOR;
+  const errorCode = coordinates(context, groupId) ? context.cluster.groups.heartbeat(groupId, memberId, generationId, groupInstanceId) : ErrorCode.NOT_COORDINATOR;
   return (w) => {
     if (version >= 1) w.int32(0);
     w.int16(errorCode);
@@ -82,7 +82,7 @@ export const handleLeaveGroup: Handler = (body, context) => {
       : [{ memberId: body.string(), groupInstanceId: null }];
   body.end();
   const isCoordinator = coordinates(context, groupId);
-  const memberErrors = isCoordinator ? context.cluster.groups.leave(groupId, members.map((m) => m.memberId)) : [];
+  const memberErrors = isCoordinator ? context.cluster.groups.leave(groupId, members) : [];
   // v0-2 carry one member, so its error is the answer's error.
   const errorCode = !isCoordinator ? ErrorCode.NOT_COORDINATOR : version >= 3 ? ErrorCode.NONE : (memberErrors[0] ?? ErrorCode.NONE);
   const perMember = memberErrors.map((memberError, i) => ({ ...members[i]!, errorCode: memberError }));

@@ -1,4 +1,5 @@
 import type { Handler, RequestContext } from '../context.ts';
+import { LEADER_EPOCH } from '../log.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { ledHere } from './routing.ts';
 
@@ -21,6 +22,7 @@ export const handleListOffsets: Handler = (body, context) => {
     name: r.string(),
     partitions: r.array(version === 0 ? 16 : 12, (r) => {
       const partition = r.int32();
+      if (version >= 4) r.int32(); // current leader epoch: there are no elections, every partition stays at LEADER_EPOCH
       const timestamp = r.int64();
       const maxNumOffsets = version === 0 ? r.int32() : 1;
       return { partition, timestamp, maxNumOffsets };
@@ -41,6 +43,7 @@ export const handleListOffsets: Handler = (body, context) => {
           w.array(p.errorCode === ErrorCode.NONE && p.offset >= 0 && p.maxNumOffsets > 0 ? [p.offset] : [], (w, offset) => w.int64(offset));
         } else {
           w.int64(p.timestamp).int64(p.offset);
+          if (version >= 4) w.int32(p.errorCode === ErrorCode.NONE && p.offset >= 0 ? LEADER_EPOCH : -1);
         }
       });
     });
@@ -50,7 +53,6 @@ export const handleListOffsets: Handler = (body, context) => {
 function lookUp(context: RequestContext, topic: string, partition: number, timestamp: number, readCommitted: boolean): PartitionAnswer {
   const log = ledHere(context, topic, partition);
   if (typeof log === 'number') return { partition, errorCode: log, timestamp: -1, offset: -1 };
-  log.applyRetention();
   const lastVisible = readCommitted ? log.lastStableOffset : log.highWatermark;
   if (timestamp === LATEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: lastVisible };
   if (timestamp === EARLIEST) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset };

@@ -31,6 +31,7 @@ export const handleProduce: Handler = (body, context) => {
       w.string(topic.name).array(topic.partitions, (w, p) => {
         w.int32(p.index).int16(p.errorCode).int64(p.baseOffset).int64(-1); // log append time: CreateTime topics only
         if (version >= 5) w.int64(p.logStartOffset);
+        if (version >= 8) w.array([], () => {}).nullableString(null); // per-record errors, error message
       });
     });
     w.int32(0);

@@ -81,8 +81,9 @@ export const handleTxnOffsetCommit: Handler = (body, context) => {
       partitions: r.array(version >= 2 ? 18 : 14, (r) => {
         const partition = r.int32();
         const offset = r.int64();
-        if (version >= 2) r.int32(); // committed leader epoch: always 0 here
-        entries.push({ topic, partition, offset, metadata: r.nullableString() });
+        // The committed leader epoch (v2+) is kept and returned by OffsetFetch, as for OffsetCommit v6+.
+        const leaderEpoch = version >= 2 ? r.int32() : -1;
+        entries.push({ topic, partition, offset, leaderEpoch, metadata: r.nullableString() });
         return partition;
       }),
     };

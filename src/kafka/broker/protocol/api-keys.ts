@@ -22,8 +22,12 @@ export const ApiKey = {
   AddOffsetsToTxn: 25,
   EndTxn: 26,
   TxnOffsetCommit: 28,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];

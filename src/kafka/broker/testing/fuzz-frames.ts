@@ -130,6 +130,7 @@ export class FrameFactory {
         if (version >= 1 && r.chance(0.2)) w.int32(-1);
         else w.array(topics, (w, t) => w.string(t));
         if (version >= 4) w.bool(r.chance(0.5));
+        if (version >= 8) w.bool(r.chance(0.5)).bool(r.chance(0.5));
         return true;
       }
       case ApiKey.Produce: {
@@ -164,7 +165,9 @@ export class FrameFactory {
         if (version >= 2) w.int8(r.pick([0, 1]));
         w.array(some(2, topic), (w, t) =>
           w.string(t).array(some(2, () => r.pick([0, 1, -1])), (w, p) => {
-            w.int32(p).int64(r.pick([-1, -2, -3, 0, Date.now(), 2 ** 50]));
+            w.int32(p);
+            if (version >= 4) w.int32(r.pick([-1, 0, 3]));
+            w.int64(r.pick([-1, -2, -3, 0, Date.now(), 2 ** 50]));
             if (version === 0) w.int32(r.pick([0, 1, 10]));
           }),
         );
@@ -173,10 +176,12 @@ export class FrameFactory {
       case ApiKey.OffsetCommit: {
         w.string(group());
         if (version >= 1) w.int32(r.pick([-1, 0, 1, 2])).string(r.pick(MEMBERS));
+        if (version >= 7) w.nullableString(r.pick([null, 'instance-1']));
         if (version >= 2 && version <= 4) w.int64(r.pick([-1, 1000]));
         w.array(some(2, topic), (w, t) =>
           w.string(t).array(some(2, () => r.pick([0, 1, -1])), (w, p) => {
             w.int32(p).int64(r.pick(OFFSETS));
+            if (version >= 6) w.int32(r.pick([-1, 0]));
             if (version === 1) w.int64(-1);
             w.nullableString(r.pick([null, '', 'meta', 'm'.repeat(5000)]));
           }),
@@ -205,21 +210,25 @@ export class FrameFactory {
       }
       case ApiKey.SyncGroup: {
         w.string(group()).int32(r.pick([-1, 0, 1, 2])).string(r.pick(MEMBERS));
-        if (version >= 3) w.nullableString(null);
+        if (version >= 3) w.nullableString(r.pick([null, 'instance-1']));
         w.array(some(2, () => r.pick(MEMBERS)), (w, m) => w.string(m).bytes(r.bytes(small(20))));
         return true;
       }
       case ApiKey.Heartbeat:
         w.string(group()).int32(r.pick([-1, 0, 1])).string(r.pick(MEMBERS));
-        if (version >= 3) w.nullableString(null);
+        if (version >= 3) w.nullableString(r.pick([null, 'instance-1']));
         return true;
       case ApiKey.LeaveGroup:
         w.string(group());
-        if (version >= 3) w.array(some(2, () => r.pick(MEMBERS)), (w, m) => w.string(m).nullableString(null));
+        if (version >= 3) w.array(some(2, () => r.pick(MEMBERS)), (w, m) => w.string(m).nullableString(r.pick([null, 'instance-1'])));
         else w.string(r.pick(MEMBERS));
         return true;
       case ApiKey.DescribeGroups:
         w.array(some(3, group), (w, g) => w.string(g));
+        if (version >= 3) w.bool(r.chance(0.5));
+        return true;
+      case ApiKey.OffsetDelete:
+        w.string(group()).array(some(2, topic), (w, t) => w.string(t).int32Array(some(2, () => r.pick([0, 1, -1]))));
         return true;
       case ApiKey.ListGroups:
         return true;
@@ -275,6 +284,29 @@ export class FrameFactory {
           }),
         );
         return true;
+      case ApiKey.DescribeConfigs: {
+        w.array(some(2, () => r.pick([2, 4, 8, 0])), (w, type) => {
+          w.int8(type).string(type === 4 ? r.pick(['0', '', '7', 'x']) : topic());
+          if (r.chance(0.5)) w.int32(-1);
+          else w.array(some(2, () => r.pick(CONFIG_NAMES)), (w, name) => w.string(name));
+        });
+        if (version >= 1) w.bool(r.chance(0.5));
+        if (version >= 3) w.bool(r.chance(0.5));
+        return true;
+      }
+      case ApiKey.AlterConfigs:
+      case ApiKey.IncrementalAlterConfigs: {
+        w.array(some(2, () => r.pick([2, 4, 0])), (w, type) => {
+          w.int8(type).string(type === 4 ? r.pick(['0', '']) : topic());
+          w.array(some(2, () => r.pick([...CONFIG_NAMES, 'log.retention.ms', 'num.partitions'])), (w, name) => {
+            w.string(name);
+            if (key === ApiKey.IncrementalAlterConfigs) w.int8(r.pick([0, 1, 2, 3, 9]));
+            w.nullableString(r.pick([null, '1000', '-1', 'abc', 'compact']));
+          });
+        });
+        w.bool(r.chance(0.5));
+        return true;
+      }
     }
   }
 

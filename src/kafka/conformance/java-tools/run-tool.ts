@@ -1,0 +1,77 @@
+/**
+ * Runs one of Kafka's own command-line tools (the Java classes behind kafka-topics.sh,
+ * kafka-configs.sh, kafka-consumer-groups.sh and the console clients) against a broker, and returns
+ * what it printed with everything that is configuration rather than behaviour normalised: the
+ * bootstrap address, node ids, generated member ids, topic ids, and column padding (which follows
+ * the length of those ids).
+ */
+import { spawn } from 'node:child_process';
+import { kafkaToolsClasspath } from '../../real/index.ts';
+import { javaCommand } from '../../real/tools.ts';
+import type { Target } from '../brokers.ts';
+
+export const Tool = {
+  topics: 'org.apache.kafka.tools.TopicCommand',
+  configs: 'kafka.admin.ConfigCommand',
+  consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  consoleProducer: 'kafka.tools.ConsoleProducer',
+  consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+} as const;
+export type Tool = (typeof Tool)[keyof typeof Tool];
+
+export interface ToolRun {
+  code: number | null;
+  /** stdout then stderr, normalised, log4j's start-up chatter and blank lines dropped. */
+  lines: string[];
+}
+
+let classpath: Promise<string> | undefined;
+
+const TOOL_TIMEOUT_MS = 60_000;
+
+export async function runTool(target: Target, tool: Tool, args: string[], options: { stdin?: string; nodeId?: number } = {}): Promise<ToolRun> {
+  classpath ??= kafkaToolsClasspath({ log: (line) => process.stderr.write(`${line}\n`) });
+  const cp = await classpath;
+  // Small heap and no JIT tiers beyond C1: the tools run for a second and share two cores.
+  const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
+  return new Promise((resolve, reject) => {
+    const child = spawn(javaCommand(), [...jvm, tool, '--bootstrap-server', target.bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`[${target.label}] ${tool} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS} ms; it printed:\n${stdout}${stderr}`));
+    }, TOOL_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, lines: normalise(`${stdout}\n${stderr}`, target) });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+function normalise(text: string, target: Target): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('log4j:') && !line.startsWith('SLF4J:'))
+    .map((line) =>
+      line
+        .split(target.bootstrap)
+        .join('<bootstrap>')
+        // Topic ids come with Metadata v10+, a flexible version the embedded broker does not speak.
+        .replace(/\tTopicId: [\w-]+/g, '')
+        // ELR is KRaft's eligible leader replicas, from the flexible-only DescribeTopicPartitions.
+        .replace(/\tElr: [^\t]*\tLastKnownElr: .*$/, '')
+        .replace(/(Leader|Replicas|Isr): \d+/g, '$1: <broker>')
+        // Member ids: "<client or instance id>-<uuid>".
+        .replace(/\S+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<member-id>')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+}
