@@ -33,10 +33,11 @@ export class Terminal {
   private input: Interface | undefined;
   private closed = false;
   private readonly onData = (data: Buffer): void => {
-    const text = data.toString();
-    const named = NAMED_KEYS[text];
-    if (named) return this.listener?.(named);
-    for (const key of text) this.listener?.(NAMED_KEYS[key] ?? key);
+    // One chunk may hold several keys (a fast typist, a paste, arrows held down): split it into
+    // escape sequences and single characters before naming them.
+    for (const [key] of data.toString().matchAll(/\u001b\[[0-9;]*[A-Za-z~]|\u001bO[A-Za-z]|[\s\S]/gu)) {
+      this.listener?.(NAMED_KEYS[key] ?? key);
+    }
   };
   private listener: ((key: string) => void) | undefined;
 
@@ -85,7 +86,8 @@ export class Terminal {
     }
     const height = (line: string): number => Math.max(1, Math.ceil(visibleLength(line) / this.columns));
     const fixed = [...screen.top, ...screen.bottom].reduce((sum, line) => sum + height(line), 0);
-    let room = this.rows - fixed - 1;
+    // Lines are kept free for the status line the loop prints under the screen and the cursor.
+    let room = this.rows - fixed - 3;
     const body: string[] = [];
     for (const [i, line] of screen.body.entries()) {
       const left = screen.body.length - i;
