@@ -17,6 +17,7 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  * `npm test` runs them all and checks the contract; run one with `npx vitest run --project unit`.
  */
 const exerciseTests = ['exercises/**/*.test.ts'];
+const JAVA_TOOLS = 'src/kafka/conformance/java-tools.test.ts';
 /** Lets the learner's loop name the test that was running when it stopped a run at its deadline. */
 const CURRENT_TEST = 'src/testing/current-test.ts';
 
@@ -36,7 +37,9 @@ export default defineConfig({
       // The built site in a real Chromium (needs `npm run docs:build` first; scripts/test.ts does it).
       { extends: true, test: { name: 'browser', include: ['docs/**/*.browser.test.ts'], testTimeout: 120_000 } },
       // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
-      { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'] } },
+      { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'], exclude: [JAVA_TOOLS] } },
+      // Kafka's own Java command-line tools against both brokers: needs a Java runtime even for the embedded half.
+      { extends: true, test: { name: 'kafka-java-tools', include: [JAVA_TOOLS] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
       { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'solutions' } } },
       { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'exercises' } } },

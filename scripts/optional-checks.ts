@@ -49,9 +49,10 @@ function browserCheck(): OptionalCheck {
  */
 async function realKafkaCheck(env: NodeJS.ProcessEnv): Promise<OptionalCheck> {
   const check: OptionalCheck = {
-    name: 'the embedded Kafka broker compared with a real Apache Kafka (kafka-conformance, real half)',
+    name: "the embedded Kafka broker compared with a real Apache Kafka (kafka-conformance, real half) and with Kafka's Java tools (kafka-java-tools)",
     enable: 'sudo apt-get install openjdk-17-jre-headless maven',
-    projects: [],
+    // The Java tools need Java for the embedded half too, so their project is left out as a whole.
+    projects: ['kafka-java-tools'],
     env: { KAFKA_CONFORMANCE_REAL: '1' },
   };
   if (env.KAFKA_CONFORMANCE_REAL === '0') return { ...check, missing: 'KAFKA_CONFORMANCE_REAL=0 is set', enable: 'unset KAFKA_CONFORMANCE_REAL' };
