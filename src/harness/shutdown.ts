@@ -76,7 +76,7 @@ function install(): void {
  * parent alone elsewhere) and stop as on SIGHUP when any of them dies or is re-parented.
  */
 function watchParent(): void {
-  if (process.ppid <= 1 || process.env.VITEST) return;
+  if (process.ppid <= 1) return;
   const parent = process.ppid;
   // Without /proc only the parent itself can be watched (process.ppid changes when it dies).
   const chain = ancestors().filter((link) => link.ppid !== undefined);
