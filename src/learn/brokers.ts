@@ -28,8 +28,6 @@ export interface SessionBrokers {
   description(): string[];
   /** The variables the tests need to reach the brokers that are ready. */
   env(): Record<string, string>;
-  /** Told whenever a broker becomes ready or unavailable. */
-  onChange(listener: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -67,11 +65,7 @@ export function sessionBrokers(log: (line: string) => void = () => {}): SessionB
   const states = new Map<RealBroker, BrokerState>();
   const started = new Map<RealBroker, Promise<Started | undefined>>();
   const ready = new Map<RealBroker, Started>();
-  const listeners: Array<() => void> = [];
   let stopping = false;
-  const changed = (): void => {
-    for (const listener of listeners) listener();
-  };
 
   const start = (broker: RealBroker): Promise<Started | undefined> => {
     let pending = started.get(broker);
@@ -85,14 +79,12 @@ export function sessionBrokers(log: (line: string) => void = () => {}): SessionB
         }
         states.set(broker, { state: 'ready', line: server.line });
         ready.set(broker, server);
-        changed();
         return server;
       },
       (error: unknown) => {
         // Anything that stops a broker from starting is about this machine, not a bug: say it as it is.
         const reason = error instanceof BrokerUnavailableError ? error.message : describeError(error);
         states.set(broker, { state: 'unavailable', reason });
-        changed();
         return undefined;
       },
     );
@@ -110,7 +102,6 @@ export function sessionBrokers(log: (line: string) => void = () => {}): SessionB
     state: (broker) => (broker === 'none' ? { state: 'ready', line: '' } : states.get(broker)),
     description: () => [...states.values()].flatMap((s) => (s.state === 'ready' ? [s.line] : [])),
     env: () => Object.assign({}, ...[...ready.values()].map((server) => server.env)) as Record<string, string>,
-    onChange: (listener) => listeners.push(listener),
     async stop() {
       stopping = true;
       const servers = await Promise.all([...started.values()]);

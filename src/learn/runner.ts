@@ -322,10 +322,6 @@ class Host {
     }
   }
 
-  /** Resolves once the process has exited (after kill()). */
-  get gone(): Promise<void> {
-    return this.exited;
-  }
 
   private send(request: HostRequest): void {
     try {

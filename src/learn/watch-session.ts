@@ -1,16 +1,15 @@
 /**
  * The learner's loop, designed like rustlings v6's watch mode: one state, one event queue.
  *
- * Everything that happens — a file saved, a key pressed, a run finished, a broker ready — is an
- * event, handled one at a time in order. A run is bound to the exercise it ran: its verdict is
- * recorded against that exercise only, and ignored when the learner has moved on (moving on cancels
+ * Everything that happens — a file saved, a key pressed, a run finished — is an event, handled one
+ * at a time in order. A run is bound to the exercise it ran: its verdict is recorded against that
+ * exercise only, and ignored when the learner has moved on (moving on cancels
  * it). A run has a deadline (runner.ts); a type check runs beside it (typecheck.ts); a verdict holds
  * exactly the tests of its run.
  *
  * Keys: h hint · r rerun · i statement · l list · n next · s solution · v whole verdict · q quit.
  * In a terminal the keys act at once; with piped input, one letter per line does the same.
  */
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { Exercise } from '../catalog/catalog.ts';
 import { describeError } from '../harness/errors.ts';
@@ -46,8 +45,7 @@ const KEYS = `${bold('h')} hint · ${bold('r')} rerun · ${bold('i')} statement 
 type LoopEvent =
   | { type: 'saved'; exerciseId: string; file: string }
   | { type: 'key'; key: string }
-  | { type: 'run-finished'; runId: number; exercise: Exercise; outcome: RunOutcome }
-  | { type: 'brokers-changed' };
+  | { type: 'run-finished'; runId: number; exercise: Exercise; outcome: RunOutcome };
 
 type RunOutcome =
   | { kind: 'verdict'; verdict: Verdict; typeProblems: TypeProblem[] }
@@ -244,8 +242,6 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
       case 'run-finished':
         finishRun(event);
         return;
-      case 'brokers-changed':
-        return;
       case 'key':
         await onKey(event.key);
         state.previousKey = event.key;
@@ -349,7 +345,6 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   });
 
   terminal.onKey((key) => post({ type: 'key', key }));
-  brokers.onChange(() => post({ type: 'brokers-changed' }));
   terminal.print(accent('pubsub-workbook') + dim(' · learner loop (Ctrl-C or q to quit)'));
   if (workbook.warning) terminal.print(workbook.warning);
   // Redis and Kafka start in the background; an exercise that needs one waits for it.
@@ -362,11 +357,4 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
 function verdictWord(outcome: Extract<RunOutcome, { kind: 'verdict' }>): string {
   if (outcome.typeProblems.length > 0 && outcome.verdict.kind === 'passed') return 'type-errors';
   return outcome.verdict.kind;
-}
-
-/** Piped input (tests, `yes n | npm run learn`): one key per line. */
-export function lineKeys(onKey: (key: string) => void): () => void {
-  const input = createInterface({ input: process.stdin, terminal: false });
-  input.on('line', (line) => onKey(line.trim().slice(0, 1)));
-  return () => input.close();
 }
