@@ -5,7 +5,10 @@
  *   solutions  the reference solution passes, renders, and is recorded as done;
  *   starters   the untouched starting file fails, within the deadline, renders without an internal
  *              error, and is not recorded as done;
- *   runaway    code that never returns is stopped at its deadline, and the verdict says so.
+ *   runaway    code that never returns is stopped at its deadline, and the verdict says so — for
+ *              one exercise per way of running the learner's code (runawaySample), since the
+ *              deadline and the kill depend on the broker and on whether the tests start a child
+ *              process, not on the exercise.
  *
  * Every verdict must name only that exercise's tests (a warm test runner remembers every module it
  * ever ran; a verdict must not). Returns the violations, one line each.
@@ -38,9 +41,10 @@ export async function checkThroughTheLoop(
   target: LoopTarget,
   tracks: Track[],
   brokers: SessionBrokers,
-  lanes = 2,
+  { lanes = 2, log = console.log }: { lanes?: number; log?: (line: string) => void } = {},
 ): Promise<LoopContractResult> {
-  const exercises = tracks.flatMap((t) => t.exercises);
+  const everyExercise = tracks.flatMap((t) => t.exercises);
+  const exercises = target === 'runaway' ? runawaySample(everyExercise) : everyExercise;
   const progressDir = mkdtempSync(join(tmpdir(), 'workbook-contract-'));
   const workbook = new Workbook({ tracks, progressFile: join(progressDir, 'progress.json'), backupsDir: join(progressDir, 'backups') });
   const violations: string[] = [];
@@ -61,12 +65,12 @@ export async function checkThroughTheLoop(
           env: brokers.env(),
           ...(target === 'runaway' ? { deadlineMs: RUNAWAY_DEADLINE_MS, coldAllowanceMs: 2_000 } : {}),
         });
-        const problem = judge(target, exercise, verdict, workbook, performance.now() - started, exercises);
+        const problem = judge(target, exercise, verdict, workbook, performance.now() - started, everyExercise);
         checked++;
         if (problem) {
           violations.push(`${exercise.id} (${target}): ${problem}`);
-          console.log(`  ${bad('✗')} ${exercise.id} ${bad(problem)}`);
-        } else console.log(`  ${ok('✓')} ${exercise.id} ${dim(`${describe(verdict)} (${Math.round(performance.now() - started)} ms)`)}`);
+          log(`${bad('✗')} ${exercise.id} ${bad(problem)}`);
+        } else log(`${ok('✓')} ${exercise.id} ${dim(`${describe(verdict)} (${Math.round(performance.now() - started)} ms)`)}`);
       }
     } finally {
       await runner.close();
@@ -78,6 +82,19 @@ export async function checkThroughTheLoop(
     rmSync(progressDir, { recursive: true, force: true });
   }
   return { violations, checked, skipped };
+}
+
+/**
+ * The exercises whose runaways prove the loop's deadline for every exercise: the first of each
+ * broker (its deadline, its broker's connections held open by code that never returns), and every
+ * exercise whose tests run the learner's code in a child process of their own (the kill must reach
+ * it). Fifty-four runaways would cost two minutes of `npm test` to prove the same seven paths.
+ */
+export function runawaySample(exercises: readonly Exercise[]): Exercise[] {
+  const firstOfBroker = new Map<string, Exercise>();
+  for (const exercise of exercises) if (!firstOfBroker.has(exercise.broker)) firstOfBroker.set(exercise.broker, exercise);
+  const childProcess = exercises.filter((exercise) => testSource(exercise).includes('#testing/learner-module'));
+  return exercises.filter((exercise) => firstOfBroker.get(exercise.broker) === exercise || childProcess.includes(exercise));
 }
 
 function judge(target: LoopTarget, exercise: Exercise, verdict: Verdict, workbook: Workbook, elapsedMs: number, everyExercise: Exercise[]): string | undefined {

@@ -12,6 +12,7 @@
  * Each phase's time is printed.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import type { RunnerTask } from 'vitest';
 import { startVitest } from 'vitest/node';
@@ -27,6 +28,13 @@ import { MOTO_VERSION, cachedMoto, ensureMoto } from '../src/harness/tools/moto.
 import { bad, bold, dim, ok } from '../src/learn/style.ts';
 import { optionalChecks } from './optional-checks.ts';
 import { checkMistakes } from './mistakes.ts';
+
+/**
+ * Vitest's default on a 2-core machine is one worker, and these tests mostly wait (on a broker, a
+ * browser, a child process starting): one worker per core halves much of that waiting. More than
+ * that starves the tests that start CLIs under deadlines (measured: 4 workers time them out).
+ */
+const PHASE_ONE_WORKERS = Math.max(2, availableParallelism());
 
 main(async () => {
   const started = performance.now();
@@ -71,7 +79,7 @@ main(async () => {
   const projects = ['unit', 'labs', 'kafka-conformance', 'kafka-java-tools', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
 
   console.log(bold('\n1/3  Unit tests, labs, the site\n'));
-  const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true }));
+  const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true, maxWorkers: PHASE_ONE_WORKERS }));
   const counts = countTests(first.state.getFiles());
   const firstFailed = counts.failed > 0 || first.state.getUnhandledErrors().length > 0 || Boolean(process.exitCode);
   await first.close();
@@ -83,13 +91,23 @@ main(async () => {
   const violations: string[] = [];
   let contractChecks = 0;
   try {
-    for (const [target, title] of [
+    // The three checks run side by side, each with its own runner processes: a run mostly waits (on
+    // a broker, a deadline, a process starting), so together they take little longer than the
+    // slowest alone. Each line says which check it belongs to.
+    const checks = [
       ['solutions', 'reference solutions pass'],
       ['starters', 'untouched exercises fail'],
       ['runaway', 'runaway code is stopped at its deadline'],
-    ] as const) {
-      console.log(bold(`\n  ${title}`));
-      const result = await phase(`loop: ${title}`, () => checkThroughTheLoop(target, tracks, brokers));
+    ] as const;
+    const width = Math.max(...checks.map(([target]) => target.length));
+    const results = await phase('loop, the three side by side', () =>
+      Promise.all(
+        checks.map(([target, title]) =>
+          phase(`loop: ${title}`, () => checkThroughTheLoop(target, tracks, brokers, { log: (line) => console.log(`  ${dim(target.padEnd(width))}  ${line}`) })).then((result) => ({ target, result })),
+        ),
+      ),
+    );
+    for (const { target, result } of results) {
       violations.push(...result.violations, ...result.skipped.map(({ exercise, why }) => `${exercise.id} (${target}): not checked, ${why}`));
       contractChecks += result.checked;
     }
