@@ -43,9 +43,9 @@ function normalise(text: string, target: Target): string[] {
     text
       .split('\n')
       .filter((line) => line.trim() !== '')
-      // A fresh real broker's transaction coordinator is still loading (ARCHITECTURE.md, difference 5);
-      // librdkafka logs each retry. The embedded one answers at once.
-      .filter((line) => !/^%\d\|[\d.]+\|GETPID\|.*: retrying$/.test(line))
+      // A fresh real broker's coordinators are still loading (ARCHITECTURE.md, difference 5) and
+      // librdkafka logs each retry; the embedded one answers at once.
+      .filter((line) => !/^%\d\|[\d.]+\|\w+\|.*(Not coordinator|Coordinator load in progress|Coordinator not available).*: retrying$/.test(line))
       .map((line) =>
         line
           .split(target.bootstrap)
