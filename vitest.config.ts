@@ -5,6 +5,8 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  * Projects:
  *   unit       – the workbook's own code (src/, scripts/)
  *   kafka-conformance – kafkajs scenarios against the embedded broker and a real Kafka
+ *   kafka-java-tools  – Kafka's Java tools and client against both (needs Java)
+ *   kafka-kcat        – kcat/librdkafka against both (needs kcat)
  *   docs       – the site's sources (coverage of the guides, front matter, links)
  *   browser    – the built site in a real Chromium
  *   labs       – each lab's test asserts that what the lab shows really happened
@@ -18,6 +20,7 @@ import { exerciseTarget } from './src/testing/exercise-target.ts';
  */
 const exerciseTests = ['exercises/**/*.test.ts'];
 const JAVA_TOOLS = 'src/kafka/conformance/java-tools.test.ts';
+const KCAT = 'src/kafka/conformance/kcat.test.ts';
 /** Lets the learner's loop name the test that was running when it stopped a run at its deadline. */
 const CURRENT_TEST = 'src/testing/current-test.ts';
 
@@ -37,9 +40,11 @@ export default defineConfig({
       // The built site in a real Chromium (needs `npm run docs:build` first; scripts/test.ts does it).
       { extends: true, test: { name: 'browser', include: ['docs/**/*.browser.test.ts'], testTimeout: 120_000 } },
       // The same kafkajs scenarios against the embedded broker and a real Apache Kafka (see ARCHITECTURE.md).
-      { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'], exclude: [JAVA_TOOLS] } },
+      { extends: true, test: { name: 'kafka-conformance', include: ['src/kafka/conformance/**/*.test.ts'], exclude: [JAVA_TOOLS, KCAT] } },
       // Kafka's own Java command-line tools against both brokers: needs a Java runtime even for the embedded half.
       { extends: true, test: { name: 'kafka-java-tools', include: [JAVA_TOOLS] } },
+      // kcat (librdkafka) against both brokers: needs Debian's kcat, so it can be left out as a whole.
+      { extends: true, test: { name: 'kafka-kcat', include: [KCAT] } },
       { extends: true, test: { name: 'labs', include: ['labs/**/*.test.ts'] } },
       { extends: true, plugins: [exerciseTarget('solutions')], test: { name: 'solutions', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'solutions' } } },
       { extends: true, plugins: [exerciseTarget('exercises')], test: { name: 'exercises', include: exerciseTests, setupFiles: [CURRENT_TEST], provide: { exerciseTarget: 'exercises' } } },

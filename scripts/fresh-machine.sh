@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fresh machine, as a test (run by .ci/run after `npm test`; needs root, util-linux's unshare, tmux).
 #
-# In a private mount namespace, redis-server, Chromium and Java are hidden (an empty, non-executable
+# In a private mount namespace, redis-server, Chromium, Java and kcat are hidden (an empty, non-executable
 # file bound over each), HOME and the npm cache are empty, and the repository is a fresh clone. There
 # it runs the README's two commands as a learner would:
 #   1. `npm install`, then `npm start` in tmux: the site answers, the first exercise gets a verdict,
@@ -40,20 +40,20 @@ step "hiding what the fresh machine does not have"
 empty="$work/not-installed"
 : >"$empty"
 chmod 0644 "$empty"
-for name in redis-server chromium java; do
+for name in redis-server chromium java kcat; do
   found="$(command -v "$name" 2>/dev/null || true)"
   [ -n "$found" ] || continue
   real="$(readlink -f "$found")"
   mount --bind "$empty" "$real"
   echo "  $name: $real hidden"
 done
-for name in redis-server chromium java; do
-  if "$name" --version >/dev/null 2>&1; then fail "$name still runs"; fi
+for name in redis-server chromium java kcat; do
+  if "$name" --version >/dev/null 2>&1 || { [ "$name" = kcat ] && kcat -V >/dev/null 2>&1; }; then fail "$name still runs"; fi
 done
 
 mkdir -p "$work/home" "$work/npm-cache"
 export HOME="$work/home" npm_config_cache="$work/npm-cache"
-# A learner's machine, not CI: checks that need Chromium or Java are named as not run, not required.
+# A learner's machine, not CI: checks that need Chromium, Java or kcat are named as not run, not required.
 unset CI KAFKA_CONFORMANCE_REAL XDG_CACHE_HOME PUBSUB_WORKBOOK_CACHE REDIS_URL REDISMS_SYSTEM_BINARY AWS_ENDPOINT_URL KAFKA_BROKERS CHROMIUM_PATH JAVA_HOME
 
 step "git clone"
@@ -151,4 +151,5 @@ if ! npm test 2>&1 | tee "$test_log"; then fail "npm test failed"; fi
 grep -Eq '[0-9]+ checks ran, [1-9][0-9]* could not run' "$test_log" || fail "npm test did not say what it could not run"
 grep -q 'the site in a real Chromium' "$test_log" || fail "npm test did not name the browser checks as not run"
 grep -q 'compared with a real Apache Kafka' "$test_log" || fail "npm test did not name the real-Kafka checks as not run"
+grep -q 'with kcat, a librdkafka client' "$test_log" || fail "npm test did not name the kcat checks as not run"
 step "passed: npm start and npm test work on a fresh machine"

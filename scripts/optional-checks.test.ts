@@ -14,6 +14,12 @@ describe('checks npm test can only run where a program no registry brings is ins
     expect(check).toMatchObject({ missing: 'KAFKA_CONFORMANCE_REAL=0 is set', enable: 'unset KAFKA_CONFORMANCE_REAL' });
   });
 
+  test('without kcat the librdkafka comparison is named as not run, with the command that enables it', async () => {
+    const kcat = (await optionalChecks({ ...process.env, KCAT: '/nonexistent/kcat' })).find((check) => check.projects.includes('kafka-kcat'));
+    expect(kcat).toMatchObject({ missing: 'no `/nonexistent/kcat` on PATH' });
+    expect(kcat?.enable).toMatch(/apt-get install kcat/);
+  });
+
   test('the browser check names the project it leaves out and how to enable it', async () => {
     const browser = (await optionalChecks()).find((check) => check.projects.includes('browser'));
     expect(browser?.enable).toMatch(/apt-get install chromium/);

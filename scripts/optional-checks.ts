@@ -1,13 +1,15 @@
 /**
- * The checks of `npm test` that need a program no package registry can bring to this machine:
- * a browser (the site in Chromium) and a Java runtime (a real Apache Kafka to compare the embedded
- * broker with). Where it is missing, the check is not run and the summary names it with the one
- * command that enables it; never passed silently. Under CI every one is mandatory.
+ * The checks of `npm test` that need a program npm cannot bring to this machine: a browser (the
+ * site in Chromium), a Java runtime (a real Apache Kafka to compare the embedded broker with) and
+ * kcat (librdkafka's command-line client, from the system's packages). Where it is missing, the
+ * check is not run and the summary names it with the one command that enables it; never passed
+ * silently. Under CI every one is mandatory.
  */
 import { accessSync, constants } from 'node:fs';
 import { CHROMIUM_PATH } from '../src/site/chromium.ts';
 import { cachedLibDir } from '../src/kafka/real/jars.ts';
 import { javaCommand, mavenCommand, runQuietly } from '../src/kafka/real/tools.ts';
+import { kcatCommand } from '../src/kafka/conformance/kcat/run-kcat.ts';
 
 export interface OptionalCheck {
   /** What the learner reads in the summary. */
@@ -23,7 +25,7 @@ export interface OptionalCheck {
 }
 
 export async function optionalChecks(env: NodeJS.ProcessEnv = process.env): Promise<OptionalCheck[]> {
-  return [browserCheck(), await realKafkaCheck(env)];
+  return [browserCheck(), await realKafkaCheck(env), await kcatCheck(env)];
 }
 
 function browserCheck(): OptionalCheck {
@@ -63,4 +65,17 @@ async function realKafkaCheck(env: NodeJS.ProcessEnv): Promise<OptionalCheck> {
     if (!maven || maven.code !== 0) return { ...check, missing: "no Maven to fetch Kafka's jars (once)", enable: 'sudo apt-get install maven' };
   }
   return check;
+}
+
+/** kcat against the embedded broker (and the real one too where the real-Kafka check runs). */
+async function kcatCheck(env: NodeJS.ProcessEnv): Promise<OptionalCheck> {
+  const kcat = kcatCommand(env);
+  const version = await runQuietly(kcat, ['-V']).catch(() => undefined);
+  return {
+    name: 'the embedded Kafka broker with kcat, a librdkafka client (kafka-kcat)',
+    missing: version && version.code === 0 ? undefined : `no \`${kcat}\` on PATH`,
+    enable: 'sudo apt-get install kcat (or brew install kcat; set KCAT to its path if it is called kafkacat)',
+    projects: ['kafka-kcat'],
+    env: {},
+  };
 }

@@ -76,7 +76,7 @@ main(async () => {
   console.log(bold('\n0/3  Building the site (npm run docs:build)\n'));
   await phase('site build', () => step('the site did not build (npm run docs:build; its output is above)', 'npm', ['run', '-s', 'docs:build']));
   const skippedProjects = new Set(notRun.flatMap((check) => check.projects));
-  const projects = ['unit', 'labs', 'kafka-conformance', 'kafka-java-tools', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
+  const projects = ['unit', 'labs', 'kafka-conformance', 'kafka-java-tools', 'kafka-kcat', 'docs', 'browser'].filter((project) => !skippedProjects.has(project));
 
   console.log(bold('\n1/3  Unit tests, labs, the site\n'));
   const first = await phase('tests (' + projects.join(', ') + ')', () => startVitest('test', [], { watch: false, root: ROOT, project: projects, passWithNoTests: true, maxWorkers: PHASE_ONE_WORKERS }));

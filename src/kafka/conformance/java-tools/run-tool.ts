@@ -6,9 +6,11 @@
  * the length of those ids).
  */
 import { spawn } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { kafkaToolsClasspath } from '../../real/index.ts';
 import { javaCommand } from '../../real/tools.ts';
 import type { Target } from '../brokers.ts';
+import { compileTxnProbe } from './txn-probe.ts';
 
 export const Tool = {
   topics: 'org.apache.kafka.tools.TopicCommand',
@@ -16,6 +18,10 @@ export const Tool = {
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   consoleProducer: 'kafka.tools.ConsoleProducer',
   consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+  /** kafka-producer-perf-test.sh; the one tool that produces in transactions (it only commits). */
+  producerPerformance: 'org.apache.kafka.tools.ProducerPerformance',
+  /** Ours (TxnProbe.java): the Java client aborting a transaction and a producer fenced. */
+  txnProbe: 'TxnProbe',
 } as const;
 export type Tool = (typeof Tool)[keyof typeof Tool];
 
@@ -26,16 +32,25 @@ export interface ToolRun {
 }
 
 let classpath: Promise<string> | undefined;
+let probeClasses: Promise<string> | undefined;
+
+/** The perf tool takes its bootstrap as `--producer-props bootstrap.servers=...`, which the caller passes. */
+const NO_BOOTSTRAP_FLAG: ReadonlySet<Tool> = new Set([Tool.producerPerformance]);
 
 const TOOL_TIMEOUT_MS = 60_000;
 
 export async function runTool(target: Target, tool: Tool, args: string[], options: { stdin?: string; nodeId?: number } = {}): Promise<ToolRun> {
   classpath ??= kafkaToolsClasspath({ log: (line) => process.stderr.write(`${line}\n`) });
-  const cp = await classpath;
+  let cp = await classpath;
+  if (tool === Tool.txnProbe) {
+    probeClasses ??= compileTxnProbe(cp);
+    cp = [cp, await probeClasses].join(delimiter);
+  }
+  const bootstrap = NO_BOOTSTRAP_FLAG.has(tool) ? [] : ['--bootstrap-server', target.bootstrap];
   // Small heap and no JIT tiers beyond C1: the tools run for a second and share two cores.
   const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
   return new Promise((resolve, reject) => {
-    const child = spawn(javaCommand(), [...jvm, tool, '--bootstrap-server', target.bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(javaCommand(), [...jvm, tool, ...bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -211,3 +211,92 @@ export const consoleClientsAndGroups: Scenario<Transcript> = {
       return session.normalize(transcript);
     }),
 };
+
+/** The perf tool's closing line, without the timings: "5 records sent, 40.0 records/sec (...)" → "5 records sent". */
+function recordsSent(run: ToolRun): ToolRun {
+  return { ...run, lines: run.lines.map((line) => line.replace(/^(\d+ records sent),.*$/, '$1')) };
+}
+
+/**
+ * The Java client in transactions (KIP-98) on one partition: the perf tool commits, our TxnProbe
+ * aborts, commits, and is fenced by a successor with the same transactional.id; then the console
+ * consumer reads the partition read_committed and read_uncommitted. Offsets include the commit and
+ * abort markers (5, 9, 12, 14, 16), which no consumer prints but every offset after them shows.
+ */
+export const javaTransactions: Scenario<Transcript> = {
+  name: 'Java client transactions: perf-test commits, an abort, a zombie fenced, read_committed vs read_uncommitted',
+  expected: {
+    perfTestCommit: { code: 0, lines: ['5 records sent'] },
+    abort: { code: 0, lines: ['abort: 3 records'] },
+    commit: { code: 0, lines: ['commit: 2 records'] },
+    fence: {
+      code: 0,
+      lines: [
+        'zombie: sent in its open transaction',
+        'successor: initialised with the same transactional id',
+        'zombie: commit failed with ProducerFencedException',
+        'zombie: send failed with ProducerFencedException',
+        'successor: committed',
+      ],
+    },
+    readCommitted: {
+      code: 0,
+      lines: [
+        'Offset:0 0',
+        'Offset:1 1',
+        'Offset:2 2',
+        'Offset:3 3',
+        'Offset:4 4',
+        'Offset:10 committed-0',
+        'Offset:11 committed-1',
+        'Offset:15 successor',
+        'Processed a total of 8 messages',
+      ],
+    },
+    readUncommitted: {
+      code: 0,
+      lines: [
+        'Offset:0 0',
+        'Offset:1 1',
+        'Offset:2 2',
+        'Offset:3 3',
+        'Offset:4 4',
+        'Offset:6 aborted-0',
+        'Offset:7 aborted-1',
+        'Offset:8 aborted-2',
+        'Offset:10 committed-0',
+        'Offset:11 committed-1',
+        'Offset:13 zombie-first',
+        'Offset:15 successor',
+        'Processed a total of 12 messages',
+      ],
+    },
+  },
+  timeoutMs: 300_000,
+  run: (target) =>
+    withSession(target, async (session) => {
+      const topic = session.name('transactional');
+      const transcript: Transcript = {};
+      await runTool(target, Tool.topics, ['--create', '--topic', topic]);
+      // One transaction: the perf tool commits when it has run for --transaction-duration-ms, or at the end.
+      const perf = await runTool(target, Tool.producerPerformance, [
+        '--topic', topic, '--num-records', '5', '--throughput', '-1', '--payload-monotonic',
+        '--transactional-id', session.name('perf-txn'), '--transaction-duration-ms', '600000',
+        '--producer-props', `bootstrap.servers=${target.bootstrap}`,
+      ]);
+      transcript.perfTestCommit = recordsSent(perf);
+      const probeId = session.name('probe-txn');
+      transcript.abort = await runTool(target, Tool.txnProbe, ['abort', topic, probeId, 'aborted-0', 'aborted-1', 'aborted-2']);
+      transcript.commit = await runTool(target, Tool.txnProbe, ['commit', topic, probeId, 'committed-0', 'committed-1']);
+      transcript.fence = await runTool(target, Tool.txnProbe, ['fence', topic, session.name('fenced-txn'), 'zombie-first', 'zombie-late', 'successor']);
+      // Exactly as many messages as each level should see; --timeout-ms ends a run that sees fewer.
+      const consume = (isolation: string, messages: number): Promise<ToolRun> =>
+        runTool(target, Tool.consoleConsumer, [
+          '--topic', topic, '--from-beginning', '--isolation-level', isolation, '--max-messages', String(messages),
+          '--timeout-ms', '20000', '--property', 'print.offset=true',
+        ]);
+      transcript.readCommitted = await consume('read_committed', 8);
+      transcript.readUncommitted = await consume('read_uncommitted', 12);
+      return session.normalize(transcript);
+    }),
+};
