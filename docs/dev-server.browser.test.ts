@@ -1,9 +1,10 @@
 /**
  * The site as `npm start` serves it: the dev server with the progress endpoint, a ✓ on the exercises
- * the learner has done (also appearing live when the loop saves progress), stopping that really
+ * the learner has done (also appearing live when the loop saves progress, in the page and the sidebar), stopping that really
  * stops it, and a broken mermaid diagram shown as a readable error that the checks report.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,39 @@ describe('npm start serves the site with the learner progress', () => {
       expect(await row.getAttribute('data-done')).toBe('1');
       expect(await row.innerText()).toContain(`1 of ${track?.exercises.length}`);
       expect(await page.locator('.home-next a').getAttribute('href')).toBe(`/exercises/${second.id}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the sidebar marks the exercises done and the current one, and counts per track and chapter, live', async () => {
+    if (!browser || !site || !first || !second) throw new Error('setup failed (see above)');
+    writeProgress([first.id], second.id);
+    const track = loadTracks().find((t) => t.exercises.some((e) => e.id === first.id));
+    const total = track?.exercises.length;
+    const page = await browser.newPage();
+    try {
+      await page.goto(new URL(`exercises/${first.id}`, site.url).href);
+      const mark = (id: string) => page.locator(`.VPSidebar a[href="/exercises/${id}"] .sidebar-mark`);
+      const trackCount = page.locator(`.VPSidebar a[href="/exercises/#${track?.id}"] .sidebar-mark`);
+      await mark(first.id).waitFor({ state: 'attached', timeout: 30_000 });
+      expect(await mark(first.id).getAttribute('data-mark')).toBe('done');
+      expect(await mark(first.id).textContent(), 'a mark says in words what it shows').toBe('✓ (done)');
+      expect(await mark(second.id).getAttribute('data-mark')).toBe('current');
+      expect(await trackCount.textContent()).toBe(`1 of ${total} done (1 of ${total} exercises done)`);
+      expect(await page.locator('.VPSidebar a[href^="/chapters/"] .sidebar-mark[data-mark="count"]').count(), 'chapters with exercises show a count').toBeGreaterThan(0);
+
+      writeProgress([first.id, second.id]);
+      await page.waitForSelector(`.VPSidebar a[href="/exercises/${second.id}"] .sidebar-mark[data-mark="done"]`, { state: 'attached', timeout: 10_000 });
+      if (track?.exercises.some((e) => e.id === second.id)) expect(await trackCount.getAttribute('data-done')).toBe('2');
+
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const serious = await page.evaluate(async () => {
+        type Axe = { run: (context: object, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> };
+        const result = await (window as unknown as { axe: Axe }).axe.run({ include: [['.VPSidebar']] }, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      });
+      expect(serious, 'axe on the sidebar with its marks').toEqual([]);
     } finally {
       await page.close();
     }

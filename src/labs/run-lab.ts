@@ -11,13 +11,18 @@ import { startRedis, type RedisServer } from '../harness/redis.ts';
 import { startSns, type SnsServer } from '../harness/sns.ts';
 import { labContext, type Lab } from './lab.ts';
 
-export async function runLab(info: LabInfo, log: (line: string) => void): Promise<unknown> {
+export async function runLab(
+  info: LabInfo,
+  log: (line: string) => void,
+  /** Where the embedded Kafka broker's own lines go (a script recording the lab's output keeps them apart). */
+  brokerLog: (line: string) => void = log,
+): Promise<unknown> {
   let redis: RedisServer | undefined;
   let kafka: KafkaServer | undefined;
   let sns: SnsServer | undefined;
   try {
     if (info.broker === 'redis') redis = await startRedis();
-    else if (info.broker === 'kafka') kafka = await startKafka({ log });
+    else if (info.broker === 'kafka') kafka = await startKafka({ log: brokerLog });
     else if (info.broker === 'sns') sns = await startSns();
     const module = (await import(pathToFileURL(join(info.dir, 'lab.ts')).href)) as { default?: Lab<unknown> };
     if (!module.default) throw new WorkbookError(`labs/${info.name}/lab.ts must \`export default defineLab(...)\`.`);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Exercise, LabInfo, Track } from '../catalog/catalog.ts';
 import { chapterTitle, type ChapterId } from '../catalog/chapters.ts';
 import { chapterFile } from './paths.ts';
+import { labSampleSection } from './lab-sample-section.ts';
 import { BROKER_LABELS, chapterUrl, labCommand, trackUrl } from './shared.ts';
 
 export interface GeneratedPage<P extends Record<string, string>> {
@@ -30,7 +31,7 @@ export function exercisePages(tracks: Track[], chapterExists = chapterFileExists
 }
 
 export function labPages(labs: LabInfo[], chapterExists = chapterFileExists): Array<GeneratedPage<{ name: string }>> {
-  return labs.map((lab) => ({ params: { name: lab.name }, content: labPage(lab, chapterExists) }));
+  return labs.map((lab) => ({ params: { name: lab.name }, content: labPage(lab, chapterExists) + labSampleSection(lab) }));
 }
 
 export function exercisePage(exercise: Exercise, where: { track: Track; index: number; chapterExists: ChapterExists }): string {

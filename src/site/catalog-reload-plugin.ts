@@ -7,11 +7,14 @@
 import { relative, sep } from 'node:path';
 import { resolvePages, type Plugin, type SiteConfig } from 'vitepress';
 import { EXERCISES_DIR, LABS_DIR } from '../catalog/paths.ts';
+import { SAMPLE_FILE } from '../labs/sample-output.ts';
 
 export function isCatalogReadme(file: string): boolean {
   return [EXERCISES_DIR, LABS_DIR].some((dir) => {
     const rel = relative(dir, file);
-    return !rel.startsWith('..') && rel.split(sep).at(-1) === 'README.md';
+    const name = rel.split(sep).at(-1);
+    // A lab's page also shows its recorded sample output (npm run labs:samples).
+    return !rel.startsWith('..') && (name === 'README.md' || (dir === LABS_DIR && name === SAMPLE_FILE));
   });
 }
 

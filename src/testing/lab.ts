@@ -1,9 +1,13 @@
 /**
  * Runs a lab inside a test against this run's brokers, capturing what it prints, so the test can
- * assert both the facts it returns and the story it tells.
+ * assert both the facts it returns and the story it tells — and checks that the sample output its
+ * page shows (`labs/<name>/sample-output.txt`) still has the shape of what it printed.
  */
-import { inject } from 'vitest';
+import { relative, sep } from 'node:path';
+import { expect, inject } from 'vitest';
+import { ROOT } from '../catalog/paths.ts';
 import { labContext, type Brokers, type Lab } from '../labs/lab.ts';
+import { checkSample } from '../labs/sample-output.ts';
 import { kafkaBrokers } from './kafka.ts';
 import { redisUrl } from './redis.ts';
 
@@ -19,5 +23,16 @@ export async function runLabForTest<F, O>(
     (line) => lines.push(line),
   );
   const findings = await lab.run(context, options);
-  return { findings, output: lines.join('\n') };
+  const output = lines.join('\n');
+  const name = labUnderTest();
+  if (name) checkSample(name, output);
+  return { findings, output };
+}
+
+/** The lab whose test is running (`labs/<name>/*.test.ts`), if it is a lab's own test. */
+function labUnderTest(): string | undefined {
+  const testPath = expect.getState().testPath;
+  if (!testPath) return undefined;
+  const parts = relative(ROOT, testPath).split(sep);
+  return parts.length === 3 && parts[0] === 'labs' ? parts[1] : undefined;
 }
