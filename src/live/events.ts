@@ -75,6 +75,11 @@ export class LiveHub {
     return this.clients.size;
   }
 
+  /** True while the snapshot loop runs (a page is open, or the last one has just gone). */
+  get polling(): boolean {
+    return this.running !== undefined;
+  }
+
   readonly labs = {
     started: (run: LiveLabRun): void => {
       this.labRuns.set(run.runId, run);
