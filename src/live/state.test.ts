@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
 import { clientsNamed, connect, redisUrl, unique } from '#testing/redis';
 import { until } from '#testing/wait';
+import { startEmbeddedKafka } from '../kafka/broker/index.ts';
 import { LIVE_CONNECTION_NAME } from './redis-state.ts';
 import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
 import type { KafkaView, LiveEvent, LiveSnapshot, RedisView } from './protocol.ts';
@@ -216,5 +217,60 @@ describe('cheap when idle', () => {
     await until(() => !server.live.hub.polling, 'the snapshot loop ended', 5_000);
     expect(sent.length).toBe(sentAfterClose);
     expect(await liveConnections()).toBe(0);
+  });
+});
+
+describe('the embedded broker’s extras', () => {
+  test('generations, and a timeline of transactions opened, committed and aborted', async () => {
+    const kafka = await startEmbeddedKafka({ log: () => {} });
+    const own = await serveLive({
+      ensure: async () => undefined,
+      redis: () => ({ url: redisUrl(), embedded: true }),
+      kafka: () => ({ brokers: kafka.brokers, embedded: true, inspector: kafka.inspector }),
+      env: () => ({}),
+    });
+    const client = await openEvents(own.port, own.token);
+    try {
+      const topic = uniqueName('live-txn');
+      const group = uniqueName('live-gen');
+      const local = kafkaClient({ brokers: kafka.brokers });
+      const admin = disconnectAfterTest(local.admin());
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await client.events.waitUntil((e) => kafkaOf(e)?.topics.some((t) => t.name === topic) ?? false, 10_000, `topic ${topic} in a snapshot`);
+
+      const producer = disconnectAfterTest(local.producer({ transactionalId: uniqueName('txn'), idempotent: true, maxInFlightRequests: 1 }));
+      await producer.connect();
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: [{ value: 'kept' }] });
+      await committed.commit();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: [{ value: 'dropped' }] });
+      await aborted.abort();
+
+      const kinds = (e: LiveEvent): string[] => (kafkaOf(e)?.timeline ?? []).flatMap((t) => (t.kind === 'transaction' ? [t.state] : []));
+      const events = await client.events.waitUntil((e) => kinds(e).length === 4, 10_000, 'two transactions in the timeline');
+      const view = kafkaOf(events.findLast((e) => kinds(e).length === 4) as LiveEvent);
+      const transactions = view?.timeline.filter((t) => t.kind === 'transaction') ?? [];
+      expect(transactions.map((t) => (t.kind === 'transaction' ? `${t.state} ${t.partitions.map((p) => `${p.topic}/${p.partition}`).join()}` : ''))).toEqual(
+        ['open', 'committed', 'open', 'aborted'].map((state) => `${state} ${topic}/0`),
+      );
+      // Two records and two markers: the high watermark is 4, and the last stable offset has passed the abort.
+      const partition = view?.topics.find((t) => t.name === topic)?.partitions[0];
+      expect([partition?.highWatermark, partition?.lastStableOffset]).toEqual(['4', '4']);
+
+      const consumer = disconnectAfterTest(local.consumer({ groupId: group, maxWaitTimeInMs: 100 }));
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async () => {} });
+      const withGroup = await client.events.waitUntil((e) => kafkaOf(e)?.groups.some((g) => g.id === group && g.state === 'Stable') ?? false, 10_000, `group ${group} stable`);
+      const shown = kafkaOf(withGroup.findLast((e) => kafkaOf(e)?.groups.some((g) => g.id === group && g.state === 'Stable')) as LiveEvent)?.groups.find((g) => g.id === group);
+      expect(shown?.generation).toBe(kafka.inspector.generation(group));
+      expect(shown?.generation).toBeGreaterThan(0);
+    } finally {
+      client.close();
+      await own.close();
+      await kafka.stop();
+    }
   });
 });
