@@ -22,7 +22,7 @@ import type { LiveBrokers, LiveLabRun } from './routes.ts';
 /** Snapshots go out at least this often while a page is open ("within a second"). */
 export const SNAPSHOT_INTERVAL_MS = 500;
 /** …and no more often than this, however busy the brokers are. */
-const MIN_GAP_MS = 100;
+const MIN_GAP_MS = 200;
 /** A read that takes longer than this is reported as a broker that does not answer. */
 const READ_TIMEOUT_MS = 5_000;
 
@@ -190,7 +190,10 @@ export class LiveHub {
     if (!endpoint) return this.notReady('kafka');
     if (!this.kafka) this.kafka = new KafkaStateReader(endpoint);
     this.forgetTransactions ??= this.kafka.watchTransactions(() => this.poke());
-    return this.readWith('Kafka', () => (this.kafka as KafkaStateReader).read());
+    const reader = this.kafka;
+    const view = await this.readWith('Kafka', () => reader.read());
+    if (view.state === 'unavailable') await reader.disconnect();
+    return view;
   }
 
   private async readRedis(): Promise<BrokerView<RedisView>> {
@@ -205,7 +208,8 @@ export class LiveHub {
       });
       this.updateTails();
     }
-    return this.readWith('Redis', () => (this.redis as RedisStateReader).read());
+    const reader = this.redis;
+    return this.readWith('Redis', () => reader.read());
   }
 
   /** Opening the live page starts the brokers that are not started yet. */

@@ -83,11 +83,16 @@ export class KafkaStateReader {
 
   /** Closes every connection; the timeline stays (a page opened later still shows it). */
   async close(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
     this.previous = undefined;
     this.history.clear();
     this.settledGroups.clear();
+    await this.disconnect();
+  }
+
+  /** Drops the connections only (after a failed read): the next read reconnects and diffs against the last good one. */
+  async disconnect(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
     const raws = [...this.raw.values()];
     this.raw.clear();
     for (const raw of raws) void raw.then((client) => client.close(), () => {});
