@@ -11,6 +11,9 @@ import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, uniqueName
 import { clientsNamed, connect, redisUrl, unique } from '#testing/redis';
 import { until } from '#testing/wait';
 import { startEmbeddedKafka } from '../kafka/broker/index.ts';
+import { sessionBrokers } from '../learn/brokers.ts';
+import { LIVE_GROUP_PREFIX } from './kafka-state.ts';
+import { liveBrokersOf } from './session.ts';
 import { LIVE_CONNECTION_NAME } from './redis-state.ts';
 import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
 import type { KafkaView, LiveEvent, LiveSnapshot, RedisView } from './protocol.ts';
@@ -271,6 +274,48 @@ describe('the embedded broker’s extras', () => {
       client.close();
       await own.close();
       await kafka.stop();
+    }
+  });
+});
+
+describe('the session’s brokers', () => {
+  test('opening the live page starts Redis and Kafka when the session has not started them yet', async () => {
+    const session = sessionBrokers();
+    const own = await serveLive(liveBrokersOf(session));
+    const client = await openEvents(own.port, own.token);
+    try {
+      const [first] = await client.events.waitFor(1, 10_000, 'a first snapshot');
+      expect(first?.type === 'snapshot' && [first.data.redis.state, first.data.kafka.state]).toEqual(['starting', 'starting']);
+      const events = await client.events.waitUntil((e) => redisOf(e) !== undefined && kafkaOf(e) !== undefined, 30_000, 'both brokers ready in a snapshot');
+      const ready = events.find((e) => redisOf(e) !== undefined && kafkaOf(e) !== undefined) as LiveEvent;
+      expect(redisOf(ready)?.url).toBe(session.endpoint('redis')?.address);
+      expect(kafkaOf(ready)?.bootstrap).toBe(session.endpoint('kafka')?.address);
+    } finally {
+      client.close();
+      await own.close();
+      await session.stop();
+    }
+  });
+
+  test('the tail of a Kafka topic shows each record produced, and its own consumer group stays hidden', async () => {
+    const topic = uniqueName('live-topic-tail');
+    await createTopic(topic, 1);
+    const client = await page(`kafka-topic:${topic}`);
+    try {
+      const producer = disconnectAfterTest(kafkaClient().producer());
+      await producer.connect();
+      // The tail's consumer joins from the newest offset on: produce until a record reaches the page.
+      let sent = 0;
+      await until(async () => {
+        await producer.send({ topic, messages: [{ key: 'k', value: `v${sent++}` }] });
+        return client.events.items.some((e) => e.type === 'tail');
+      }, 'a produced record in the tail', 15_000);
+      const tail = client.events.items.find((e) => e.type === 'tail');
+      expect(tail?.data).toMatchObject({ source: 'kafka-topic', record: { topic, partition: 0, key: 'k', value: expect.stringMatching(/^v\d+$/) } });
+      const snapshot = client.events.items.findLast((e) => kafkaOf(e) !== undefined) as LiveEvent;
+      expect(kafkaOf(snapshot)?.groups.filter((g) => g.id.startsWith(LIVE_GROUP_PREFIX))).toEqual([]);
+    } finally {
+      client.close();
     }
   });
 });
