@@ -224,6 +224,28 @@ describe('cheap when idle', () => {
 });
 
 describe('the embedded broker’s extras', () => {
+  test('with no page open the live view holds no connection to Kafka; a page opens them, its closing closes them', async () => {
+    const kafka = await startEmbeddedKafka({ log: () => {} });
+    const own = await serveLive({
+      ensure: async () => undefined,
+      redis: () => ({ url: redisUrl(), embedded: true }),
+      kafka: () => ({ brokers: kafka.brokers, embedded: true, inspector: kafka.inspector }),
+      env: () => ({}),
+    });
+    try {
+      expect(kafka.inspector.connections()).toBe(0);
+      const client = await openEvents(own.port, own.token);
+      await client.events.waitUntil((e) => kafkaOf(e) !== undefined, 10_000, 'a snapshot with Kafka');
+      expect(kafka.inspector.connections()).toBeGreaterThan(0);
+      client.close();
+      await until(() => !own.live.hub.polling, 'the snapshot loop ended', 5_000);
+      await until(() => kafka.inspector.connections() === 0, 'every live-view connection to Kafka closed', 5_000);
+    } finally {
+      await own.close();
+      await kafka.stop();
+    }
+  });
+
   test('generations, and a timeline of transactions opened, committed and aborted', async () => {
     const kafka = await startEmbeddedKafka({ log: () => {} });
     const own = await serveLive({

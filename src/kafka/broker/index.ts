@@ -45,6 +45,8 @@ export interface KafkaInspector {
   generation(groupId: string): number | undefined;
   /** Tells `observer` of every transaction opening, committing or aborting; returns how to stop. */
   observeTransactions(observer: (event: TransactionEvent) => void): () => void;
+  /** Client connections open now, on every broker of the cluster (a test that nothing is left connected). */
+  connections(): number;
 }
 
 export interface EmbeddedKafka {
@@ -109,6 +111,7 @@ export async function startEmbeddedKafka(options: EmbeddedKafkaOptions = {}): Pr
   const inspector: KafkaInspector = {
     generation: (groupId) => cluster.groups.generation(groupId),
     observeTransactions: (observer) => cluster.transactions.observe(observer),
+    connections: () => servers.reduce((sum, server) => sum + server.connectionCount, 0),
   };
   return { bootstrap: addresses[0]!, brokers: addresses, inspector, stop };
 }
