@@ -22,6 +22,9 @@ const EARLIEST = -2;
 const LATEST = -1;
 
 type Offsets = Map<string, number>; // `${topic}/${partition}` → offset
+type Committed = Awaited<ReturnType<Admin['fetchOffsets']>>;
+/** How often an Empty group's committed offsets are read again. */
+const IDLE_GROUP_REFRESH_MS = 5_000;
 
 export class KafkaStateReader {
   private admin: Admin | undefined;
@@ -31,6 +34,7 @@ export class KafkaStateReader {
   private previous: { topics: Set<string>; groups: Map<string, KafkaGroupView> } | undefined;
   /** (time, total high watermark) per topic over the last few seconds. */
   private readonly history = new Map<string, Array<{ at: number; total: number }>>();
+  private readonly idleOffsets = new Map<string, { at: number; offsets: Committed }>();
   /** Each group's last Stable/Empty view: a rebalance is the difference between two of them. */
   private readonly settledGroups = new Map<string, KafkaGroupView>();
 
@@ -67,6 +71,7 @@ export class KafkaStateReader {
       return { name: topic.name, partitions, messagesPerSecond: this.rate(topic.name, total, now) };
     });
 
+    for (const name of this.history.keys()) if (!topics.some((t) => t.name === name)) this.history.delete(name);
     const groupIds = listed.map((g) => g.groupId).filter((id) => !id.startsWith(LIVE_GROUP_PREFIX)).sort();
     const groups = groupIds.length > 0 ? await this.readGroups(admin, groupIds, highWatermark) : [];
 
@@ -86,6 +91,7 @@ export class KafkaStateReader {
     this.previous = undefined;
     this.history.clear();
     this.settledGroups.clear();
+    this.idleOffsets.clear();
     await this.disconnect();
   }
 
@@ -130,7 +136,7 @@ export class KafkaStateReader {
           host: member.clientHost,
           assignment: group.protocolType === 'consumer' ? decodeAssignment(member.memberAssignment) : [],
         }));
-        const committed = await admin.fetchOffsets({ groupId: group.groupId }).catch(() => []);
+        const committed = await this.committedOffsets(admin, group.groupId, group.state);
         const offsets: KafkaGroupView['offsets'] = [];
         const seen = new Set<string>();
         for (const { topic, partitions } of committed) {
@@ -156,6 +162,20 @@ export class KafkaStateReader {
         return { id: group.groupId, state: group.state, ...(generation === undefined ? {} : { generation }), protocolType: group.protocolType, protocol: group.protocol, members, offsets };
       }),
     );
+  }
+
+  /**
+   * A group's committed offsets. An Empty group's change only when someone commits from outside
+   * (rare): they are asked for every few seconds rather than every read, so the dozens of finished
+   * groups a session's tests leave behind cost the broker little while a page is open.
+   */
+  private async committedOffsets(admin: Admin, groupId: string, state: string): Promise<Committed> {
+    const cached = this.idleOffsets.get(groupId);
+    if (state === 'Empty' && cached && Date.now() - cached.at < IDLE_GROUP_REFRESH_MS) return cached.offsets;
+    const offsets: Committed = await admin.fetchOffsets({ groupId }).catch(() => []);
+    if (state === 'Empty') this.idleOffsets.set(groupId, { at: Date.now(), offsets });
+    else this.idleOffsets.delete(groupId);
+    return offsets;
   }
 
   /** ListOffsets v2 (isolation 0: high watermark; 1: last stable offset; timestamp -2: log start) to each partition's leader. */
