@@ -2,7 +2,8 @@
  * What an open live page costs the learner's loop (issue 16, item 5: save → verdict may grow by at
  * most 10 % with the page open). Runs the real `npm start` in a sandbox copy of the workbook and
  * times save → verdict in blocks of saves with no live page, then with one open (the events
- * stream, as /broker/ holds it), alternating so the machine's drift hits both alike.
+ * stream, as /broker/ holds it), alternating so the machine's drift hits both alike, after a
+ * block of warm-up saves that count for neither (the first runs are the slowest).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +43,11 @@ export async function benchLiveCost(): Promise<LiveCostResult> {
     const open: number[] = [];
     let saves = 0;
     let snapshots = 0;
+    for (let i = 0; i < SAVES_PER_BLOCK; i++) {
+      writeFileSync(file, versions[saves++ % 2] as string);
+      await start.expect(/verdict: \w+ in \d+ ms/, 30_000, `the verdict after warm-up save ${saves}`);
+    }
+    saves = 0;
     for (let block = 0; block < BLOCKS * 2; block++) {
       const withPage = block % 2 === 1;
       let live: EventsClient | undefined;

@@ -23,6 +23,8 @@ import type { LiveBrokers, LiveLabRun } from './routes.ts';
 export const SNAPSHOT_INTERVAL_MS = 500;
 /** …and no more often than this, however busy the brokers are. */
 const MIN_GAP_MS = 200;
+/** What may wait unsent for one page before its events are skipped. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** A read that takes longer than this is reported as a broker that does not answer. */
 const READ_TIMEOUT_MS = 5_000;
 
@@ -120,9 +122,13 @@ export class LiveHub {
 
   /** Sends `event` to every open page (tails only to the pages tailing that source). */
   publish(event: LiveEvent): void {
+    let frame: string | undefined;
     for (const client of this.clients) {
       if (event.type === 'tail' && !(client.tail && tailMatches(client.tail, event.data))) continue;
-      client.response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      // A page that does not keep up (a frozen tab) skips events rather than piling them up here: the next snapshot says it all.
+      if (client.response.writableLength > MAX_BUFFERED_BYTES) continue;
+      frame ??= `event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+      client.response.write(frame);
     }
   }
 
