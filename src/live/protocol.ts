@@ -189,9 +189,13 @@ export type TailItem =
   | { source: 'redis-stream'; key: string; id: string; fields: Record<string, string>; at: number }
   | { source: 'kafka-topic'; record: KafkaRecord; at: number };
 
-/** Like redis-cli: the words of one command, e.g. ['XADD', 'orders', '*', 'id', '1']. */
+/**
+ * One command: its words, e.g. ['XADD', 'orders', '*', 'id', '1'], or the line as typed, which the
+ * server reads as redis-cli does (quotes, escapes; `src/live/redis-command-line.ts`). `args` wins.
+ */
 export interface RedisCommandRequest {
-  args: string[];
+  args?: string[];
+  line?: string;
 }
 /** The reply as redis-cli would print it (lines), and as data. */
 export interface RedisCommandReply {
