@@ -26,8 +26,13 @@ export const LIVE_PATHS = {
   redisCommand: '/redis/command',
   /** POST KafkaProduceRequest → KafkaProduceReply. */
   kafkaProduce: '/kafka/produce',
-  /** POST KafkaConsumerStartRequest → KafkaConsumerStartReply; its records arrive as `kafka-record` events. */
+  /** POST KafkaConsumerStartRequest → KafkaConsumerStartReply; its records arrive as `kafka-record` events.
+   *  GET → KafkaConsumersReply: the console's consumers running now (so a page opened later can stop them). */
   kafkaConsumers: '/kafka/consumers',
+  /** POST KafkaTopicCreateRequest → 201 KafkaTopicCreateReply (409 when it exists). */
+  kafkaTopics: '/kafka/topics',
+  /** POST (no body) `/kafka/topics/<name>/delete` → 204; 403 on KAFKA_BROKERS for a topic the console did not create. */
+  kafkaTopicDelete: (name: string) => `/kafka/topics/${encodeURIComponent(name)}/delete`,
   /** POST (no body) `/kafka/consumers/<id>/stop` → 204: the consumer leaves its group. */
   kafkaConsumerStop: (id: string) => `/kafka/consumers/${encodeURIComponent(id)}/stop`,
   /** POST `/labs/<name>/run` → LabRunReply (409 LiveRefusal when a lab on that broker is running). */
@@ -53,6 +58,8 @@ export type LiveEvent =
   | { type: 'snapshot'; data: LiveSnapshot }
   | { type: 'tail'; data: TailItem }
   | { type: 'kafka-record'; data: { consumerId: string; record: KafkaRecord } }
+  /** A console consumer stopped other than by its stop route (it crashed, the broker went away). */
+  | { type: 'kafka-consumer-end'; data: { consumerId: string; reason: string } }
   | { type: 'lab-output'; data: { runId: string; lab: string; line: string } }
   | { type: 'lab-exit'; data: { runId: string; lab: string; ok: boolean; summary: string } };
 
@@ -152,6 +159,18 @@ export interface KafkaConsumerStartRequest {
 }
 export interface KafkaConsumerStartReply {
   consumerId: string;
+}
+export interface KafkaConsumersReply {
+  consumers: Array<{ consumerId: string; topic: string; group: string }>;
+}
+export interface KafkaTopicCreateRequest {
+  topic: string;
+  /** Default 1. */
+  partitions?: number;
+}
+export interface KafkaTopicCreateReply {
+  topic: string;
+  partitions: number;
 }
 
 // ---------------------------------------------------------------- Redis
