@@ -37,8 +37,10 @@ export const LIVE_PATHS = {
   kafkaConsumerStop: (id: string) => `/kafka/consumers/${encodeURIComponent(id)}/stop`,
   /** POST `/labs/<name>/run` → LabRunReply (409 LiveRefusal when a lab on that broker is running). */
   labRun: (name: string) => `/labs/${encodeURIComponent(name)}/run`,
-  /** POST `/labs/runs/<runId>/stop` → 204. */
+  /** POST `/labs/runs/<runId>/stop` → 204 (404 when it is not running). */
   labStop: (runId: string) => `/labs/runs/${encodeURIComponent(runId)}/stop`,
+  /** GET `/labs/runs/<runId>/output` → LabOutputReply: what a run printed so far, for a page opened mid-run. */
+  labOutput: (runId: string) => `/labs/runs/${encodeURIComponent(runId)}/output`,
 } as const;
 
 /** Query of the events stream: `?token=…&tail=redis-channel:orders` (tail is optional, one at a time). */
@@ -227,4 +229,8 @@ export type RedisReply = null | string | number | { error: string } | RedisReply
 
 export interface LabRunReply {
   runId: string;
+}
+/** The last 1000 lines of a run (running, or among the last few ended). */
+export interface LabOutputReply {
+  lines: string[];
 }
