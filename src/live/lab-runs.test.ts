@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaBrokers } from '#testing/kafka';
 import { processAlive } from '#testing/processes';
 import { redisUrl } from '#testing/redis';
-import { Inbox, until } from '#testing/wait';
+import { Inbox, until, within } from '#testing/wait';
+import { ROOT } from '../catalog/paths.ts';
 import { labRuns, type LabRuns, type LabRunsOptions } from './lab-runs.ts';
 import type { LiveEvent } from './protocol.ts';
 import type { LiveLabRun } from './routes.ts';
@@ -108,6 +111,17 @@ describe('labs run from their pages', () => {
     await runs.close();
     expect(processAlive(grandchild)).toBe(false);
     await expect(runs.start('late-subscriber')).rejects.toMatchObject({ status: 503 });
+  });
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)('a run ends when the process that started it ends by %s (npm start stopped or killed)', async (signal) => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/live/fixtures/hold-lab-run.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+    const line = await within(new Promise<string>((resolve) => holder.stdout.on('data', (d: Buffer) => resolve(d.toString()))), 20_000, 'the lab run starting');
+    const grandchild = Number(/grandchild (\d+)/.exec(line)?.[1]);
+    expect(processAlive(grandchild)).toBe(true);
+    holder.kill(signal);
+    await within(exited, 10_000, 'the holder exiting');
+    await until(() => !processAlive(grandchild), `the lab's own process stopping after ${signal}`, 10_000);
   });
 
   it('says why: an unknown lab, a broker that cannot be had, a lab that fails', async () => {
