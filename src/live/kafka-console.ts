@@ -29,6 +29,11 @@ export interface KafkaConsoleOptions {
   joinTimeoutMs?: number;
   /** Consumers running at once, at most (each is a connection and a heartbeat). */
   maxConsumers?: number;
+  /**
+   * The producer's and admin's connections close after this long without a request: an idle page
+   * costs the broker nothing. (Requests take seconds at most, so none is cut off.) Default 2 min.
+   */
+  idleMs?: number;
 }
 
 export interface KafkaConsole {
@@ -61,9 +66,13 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
   const created = new Set<string>();
   let client: { key: string; kafka: Kafka; producer?: Promise<Producer>; admin?: Promise<Admin> } | undefined;
   let closed = false;
+  let idleTimer: NodeJS.Timeout | undefined;
 
   const endpoint = async (): Promise<{ kafka: Kafka; embedded: boolean; producer: () => Promise<Producer>; admin: () => Promise<Admin> }> => {
     if (closed) throw new ActionRefusal('The workbook is stopping.', 503);
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => void disconnectClients(), options.idleMs ?? 120_000);
+    idleTimer.unref();
     let server: { brokers: string[]; embedded: boolean };
     try {
       server = await options.kafka();
@@ -256,6 +265,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async close() {
       closed = true;
+      clearTimeout(idleTimer);
       const all = [...consumers.values()];
       consumers.clear();
       await Promise.allSettled(all.map((c) => c.consumer.disconnect()));
