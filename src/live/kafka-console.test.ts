@@ -138,6 +138,13 @@ describe('the Kafka console', () => {
     expect(topics).not.toContain(mine);
   });
 
+  it('leaves Kafka\'s internal topics alone, even on its own broker', async () => {
+    const { cli } = consoleOn(true);
+    await expect(cli.produce({ topic: '__consumer_offsets', value: 'x' })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/internal topics/) as string });
+    await expect(cli.deleteTopic('__consumer_offsets')).rejects.toMatchObject({ status: 403 });
+    await expect(cli.createTopic({ topic: '__mine' })).rejects.toMatchObject({ status: 403 });
+  });
+
   it('deletes any topic on the workbook\'s own broker', async () => {
     const { cli } = consoleOn(true);
     const topic = uniqueName('console-any');

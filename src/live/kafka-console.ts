@@ -51,6 +51,11 @@ export interface KafkaConsole {
 /** Kafka's rule for topic names (at most 249 of letters, digits, '.', '_', '-'). */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
+/** Kafka's own topics (`__consumer_offsets`, `__transaction_state`): written and deleted only by the brokers. */
+function refuseInternal(topic: string, what: string): void {
+  if (topic.startsWith('__')) throw new ActionRefusal(`"${topic}" is one of Kafka's internal topics, kept by the brokers themselves: the console does not ${what} it.`, 403);
+}
+
 interface RunningConsumer {
   consumerId: string;
   topic: string;
@@ -139,6 +144,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
   return {
     async produce(request) {
       const { topic, key, value, partition } = readProduce(request);
+      refuseInternal(topic, 'produce to');
       const kafka = await endpoint();
       try {
         const admin = await kafka.admin();
@@ -161,6 +167,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async createTopic(request) {
       const { topic, partitions } = readCreate(request);
+      refuseInternal(topic, 'create');
       const kafka = await endpoint();
       try {
         const admin = await kafka.admin();
@@ -175,6 +182,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async deleteTopic(topic) {
       if (!TOPIC_NAME.test(topic)) throw new ActionRefusal(`"${topic}" is not a topic name.`, 400);
+      refuseInternal(topic, 'delete');
       const kafka = await endpoint();
       if (!kafka.embedded && !created.has(topic)) {
         throw new ActionRefusal(
