@@ -65,6 +65,7 @@ export class LiveHub {
   private readonly streamTails = new Map<string, { stop(): void }>();
   private readonly topicTails = new Map<string, Promise<Consumer | undefined>>();
   private forgetChannelListener: (() => void) | undefined;
+  private forgetTransactions: (() => void) | undefined;
 
   constructor(
     private readonly brokers: LiveBrokers,
@@ -73,6 +74,11 @@ export class LiveHub {
 
   get connected(): number {
     return this.clients.size;
+  }
+
+  /** True while the snapshot loop runs (a page is open, or the last one has just gone). */
+  get polling(): boolean {
+    return this.running !== undefined;
   }
 
   readonly labs = {
@@ -182,7 +188,8 @@ export class LiveHub {
   private async readKafka(): Promise<BrokerView<KafkaView>> {
     const endpoint = this.brokers.kafka();
     if (!endpoint) return this.notReady('kafka');
-    this.kafka ??= new KafkaStateReader(endpoint);
+    if (!this.kafka) this.kafka = new KafkaStateReader(endpoint);
+    this.forgetTransactions ??= this.kafka.watchTransactions(() => this.poke());
     return this.readWith('Kafka', () => (this.kafka as KafkaStateReader).read());
   }
 
@@ -234,6 +241,8 @@ export class LiveHub {
   private async closeReaders(): Promise<void> {
     this.forgetChannelListener?.();
     this.forgetChannelListener = undefined;
+    this.forgetTransactions?.();
+    this.forgetTransactions = undefined;
     const { kafka, redis } = this;
     this.redis = undefined;
     // The Kafka reader keeps its timeline for the next page: only its connections close.

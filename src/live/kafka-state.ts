@@ -94,6 +94,18 @@ export class KafkaStateReader {
     await admin?.disconnect().catch(() => {});
   }
 
+  /**
+   * The embedded broker tells of each transaction as it opens and ends (a real cluster's admin API
+   * cannot: DescribeTransactions is flexible-only); `changed` is called after each. Undefined when
+   * the broker cannot tell. Returns how to stop listening.
+   */
+  watchTransactions(changed: () => void): (() => void) | undefined {
+    return this.endpoint.inspector?.observeTransactions((event) => {
+      this.push({ at: Date.now(), kind: 'transaction', ...event });
+      changed();
+    });
+  }
+
   private async connectedAdmin(): Promise<Admin> {
     if (this.admin) return this.admin;
     const kafka = new Kafka({ clientId: 'workbook-live-view', brokers: this.endpoint.brokers, logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 100 } });
@@ -135,7 +147,8 @@ export class KafkaStateReader {
           }
         }
         offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-        return { id: group.groupId, state: group.state, protocolType: group.protocolType, protocol: group.protocol, members, offsets };
+        const generation = this.endpoint.inspector?.generation(group.groupId);
+        return { id: group.groupId, state: group.state, ...(generation === undefined ? {} : { generation }), protocolType: group.protocolType, protocol: group.protocol, members, offsets };
       }),
     );
   }
@@ -212,7 +225,7 @@ export class KafkaStateReader {
       this.settledGroups.set(group.id, group);
       if (baseline) continue; // the first read after opening is what was there: no event
       const change = rebalanceBetween(before ?? { ...group, members: [] }, group);
-      if (change) this.push({ at: now, kind: 'rebalance', group: group.id, ...change });
+      if (change) this.push({ at: now, kind: 'rebalance', group: group.id, ...(group.generation === undefined ? {} : { generation: group.generation }), ...change });
     }
   }
 
