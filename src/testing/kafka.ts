@@ -118,7 +118,11 @@ export async function watchTopics(topics: string[]): Promise<TopicWatch> {
   return { inbox, stop: () => consumer.disconnect() };
 }
 
-/** How many messages were ever written to `topic` (the sum of its partitions' end offsets), as the broker says. */
+/**
+ * The sum of `topic`'s partitions' end offsets as read_committed readers see them (the broker's
+ * last stable offsets): how many messages were ever written to a topic without transactions. On a
+ * transactional topic, commit markers take offsets too, and an open transaction holds it back.
+ */
 export async function messagesWritten(topic: string): Promise<number> {
   const admin = kafkaClient().admin();
   await admin.connect();
