@@ -4,9 +4,9 @@
  * test files can share one cluster in parallel.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
-import { within } from './wait.ts';
+import { Inbox, within, type WaitOptions } from './wait.ts';
 
 export function kafkaBrokers(): string[] {
   return inject('kafkaBrokers');
@@ -56,11 +56,23 @@ export interface Consumed {
   headers: Record<string, string>;
 }
 
+function consumed(topic: string, partition: number, message: KafkaMessage): Consumed {
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v ?? '')])),
+  };
+}
+
 /**
  * Reads `count` messages of `topic` from the beginning with a fresh consumer group, in the order
- * the consumer received them, then disconnects. Fails in plain words if fewer arrive in `ms`.
+ * the consumer received them, then disconnects. Fails in plain words if fewer arrive in `ms`, or
+ * as soon as `options.failWhen` gives a reason.
  */
-export async function consumeFromStart(topic: string, count: number, ms = 10_000): Promise<Consumed[]> {
+export async function consumeFromStart(topic: string, count: number, ms = 10_000, options?: WaitOptions): Promise<Consumed[]> {
   const consumer = kafkaClient().consumer({ groupId: uniqueName('reader') });
   const received: Consumed[] = [];
   let done!: () => void;
@@ -70,23 +82,54 @@ export async function consumeFromStart(topic: string, count: number, ms = 10_000
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic: t, partition, message }) => {
-        received.push({
-          topic: t,
-          partition,
-          offset: Number(message.offset),
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v ?? '')])),
-        });
+        received.push(consumed(t, partition, message));
         if (received.length >= count) done();
       },
     });
-    await within(all, ms, `${count} messages arriving on ${topic}`).catch((error: Error) => {
-      throw new Error(`${error.message} (only ${received.length} arrived)`);
+    await within(all, ms, `${count} messages arriving on ${topic}`, options).catch((error: Error) => {
+      error.message = `${error.message} (only ${received.length} arrived)`;
+      throw error;
     });
     return received;
   } finally {
     await consumer.disconnect();
+  }
+}
+
+export interface TopicWatch {
+  /** Every message of the watched topics since their start, as the watcher received them. */
+  inbox: Inbox<Consumed>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Watches `topics` from their start with a fresh consumer group, for a test file that observes one
+ * run from several tests (each waits on the same inbox, or fails at once on what it already holds).
+ * Resolves once the watcher has joined its group; `stop()` it in `afterAll`.
+ */
+export async function watchTopics(topics: string[]): Promise<TopicWatch> {
+  const consumer = kafkaClient().consumer({ groupId: uniqueName('watcher'), maxWaitTimeInMs: 100 });
+  const inbox = new Inbox<Consumed>();
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ topic, partition, message }) => inbox.push(consumed(topic, partition, message)) });
+  await within(joined, 10_000, `a watcher of ${topics.join(', ')} joining its group`);
+  return { inbox, stop: () => consumer.disconnect() };
+}
+
+/**
+ * The sum of `topic`'s partitions' end offsets as read_committed readers see them (the broker's
+ * last stable offsets): how many messages were ever written to a topic without transactions. On a
+ * transactional topic, commit markers take offsets too, and an open transaction holds it back.
+ */
+export async function messagesWritten(topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, { high }) => sum + Number(high), 0);
+  } finally {
+    await admin.disconnect();
   }
 }
 

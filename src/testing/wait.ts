@@ -5,16 +5,47 @@
 
 export class TimeoutError extends Error {}
 
-/** Resolves with the promise's value, or fails saying `what` did not happen within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** A wait given up early: what was observed already proves the awaited thing cannot happen. */
+export class FailedFastError extends Error {}
+
+export interface WaitOptions {
+  /**
+   * Proof that the wait is lost: returns what went wrong, naming the mistake and what to do, once
+   * the state observed so far rules the awaited outcome out (e.g. a poison message handed over more
+   * times than the code may ever try it, while the message behind it was never handled), and
+   * nothing while it cannot tell yet. Checked at once and every few milliseconds, so a wrong answer
+   * fails by this assertion instead of waiting out the deadline. It must never hold for a right one.
+   */
+  failWhen?: () => string | false | undefined;
+}
+
+/** How often `failWhen` is looked at: cheap synchronous checks of what the test collected. */
+const FAIL_WHEN_EVERY_MS = 10;
+
+/**
+ * Resolves with the promise's value, or fails saying `what` did not happen within `ms` — or, as
+ * soon as `options.failWhen` returns a reason, fails with that reason.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string, options: WaitOptions = {}): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${what} did not happen within ${ms} ms`)), ms);
+    const { failWhen } = options;
+    if (!failWhen) return;
+    const check = (): void => {
+      const reason = failWhen();
+      if (reason) reject(new FailedFastError(`${reason} (seen while waiting for ${what})`));
+    };
+    poll = setInterval(check, FAIL_WHEN_EVERY_MS);
+    // Not at once: a promise that is already settled wins over a reason that holds from the start.
+    queueMicrotask(check);
   });
   try {
     return await Promise.race([promise, deadline]);
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
   }
 }
 
@@ -50,17 +81,17 @@ export class Inbox<T> {
   };
 
   /** Waits until at least `count` items have arrived; returns everything received so far. */
-  waitFor(count: number, ms: number, what: string): Promise<T[]> {
-    return this.wait(() => this.items.length >= count, ms, what);
+  waitFor(count: number, ms: number, what: string, options?: WaitOptions): Promise<T[]> {
+    return this.wait(() => this.items.length >= count, ms, what, options);
   }
 
   /** Waits until an item matching `predicate` has arrived; returns everything received so far. */
-  waitUntil(predicate: (item: T) => boolean, ms: number, what: string): Promise<T[]> {
-    return this.wait(() => this.items.some(predicate), ms, what);
+  waitUntil(predicate: (item: T) => boolean, ms: number, what: string, options?: WaitOptions): Promise<T[]> {
+    return this.wait(() => this.items.some(predicate), ms, what, options);
   }
 
-  private async wait(ready: () => boolean, ms: number, what: string): Promise<T[]> {
-    if (!ready()) await within(new Promise<void>((resolve) => this.waiters.push({ ready, resolve })), ms, what);
+  private async wait(ready: () => boolean, ms: number, what: string, options?: WaitOptions): Promise<T[]> {
+    if (!ready()) await within(new Promise<void>((resolve) => this.waiters.push({ ready, resolve })), ms, what, options);
     return this.items;
   }
 }

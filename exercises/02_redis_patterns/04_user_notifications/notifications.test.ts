@@ -32,11 +32,12 @@ describe('per-user notification channels', () => {
 
     const receivers = await Promise.all([sender.notify('alice', note('order shipped')), sender.notify('alice', note('order delivered'))]);
     await sender.notify('bob', note('end'));
+    // Known as soon as notify() resolves: no need to wait for deliveries to say it is wrong.
+    expect(receivers, 'notify() counts the instances where alice is connected: two').toEqual([2, 2]);
 
     await alicePhone.titles.waitFor(2, 2_000, "alice's phone receiving both notifications");
     await aliceLaptop.titles.waitFor(2, 2_000, "alice's laptop receiving both notifications");
     await bob.titles.waitUntil((t) => t === 'end', 2_000, 'bob receiving his own notification');
-    expect(receivers, 'notify() counts the instances where alice is connected: two').toEqual([2, 2]);
     expect(bob.titles.items, "bob gets none of alice's notifications").toEqual(['end']);
     expect([...alicePhone.titles.items].sort()).toEqual(['order delivered', 'order shipped']);
   });
@@ -96,8 +97,8 @@ describe('per-user notification channels', () => {
     await phone.disconnect();
     const receivers = await instance.notify('alice', note('still here?'));
 
+    expect(receivers, 'instances listening for alice after her phone disconnected: hers still does, her laptop is connected there').toBe(1);
     await laptop.titles.waitFor(1, 2_000, "alice's laptop receiving the notification after her phone disconnected");
-    expect(receivers, 'the instance still listens for alice: her laptop is connected').toBe(1);
     expect(phone.titles.items, 'a disconnected device receives nothing').toEqual([]);
   });
 
@@ -110,7 +111,10 @@ describe('per-user notification channels', () => {
     await instance.connect('alice', deliver);
 
     await disconnectFirst();
-    await instance.notify('alice', note('still connected'));
+    expect(
+      await instance.notify('alice', note('still connected')),
+      'instances listening for alice after the first of her two devices disconnected: one device is left, so hers still does — keep a fresh entry per connect()',
+    ).toBe(1);
 
     await titles.waitFor(1, 2_000, 'the second device (same function) still receiving after the first disconnected');
     await instance.notify('alice', note('end'));

@@ -14,6 +14,19 @@ const CONCURRENCY = 3;
 const SMALL_FETCHES = { maxBytesPerPartition: 1024, maxBytes: 1024, maxWaitTimeInMs: 100 };
 /** One fetch can overshoot the high watermark by at most what it carries. */
 const ONE_FETCH = 40;
+/**
+ * Once one handler started, the others are fed from the same fetch, within milliseconds; seconds
+ * without them mean the handlers run one at a time, so waiting longer cannot help.
+ */
+const OTHER_HANDLERS_MS = 1_000;
+const BUFFER_MISSING = `1: messages are handled inside eachMessage, which kafkajs awaits one at a time — nothing can buffer; use eachBatch and a queue`;
+
+/** Waits for the first handler (the group joined and fetched), then for `concurrency` of them at once; says what the count means. */
+async function expectConcurrentHandlers(started: Inbox<string>, running: () => number): Promise<void> {
+  await started.waitFor(1, 10_000, 'the first handler starting');
+  await until(() => running() >= CONCURRENCY, 'handlers starting', OTHER_HANDLERS_MS).catch(() => {});
+  expect(running(), `handlers started while the work is held back (${BUFFER_MISSING})`).toBe(CONCURRENCY);
+}
 
 async function topicWithMessages(): Promise<string> {
   const topic = uniqueName('backlog');
@@ -67,11 +80,7 @@ describe('a buffered consumer with pause/resume backpressure', () => {
     try {
       // With the work held back, `concurrency` handlers must start: a buffer only exists if messages
       // outlive the callback kafkajs hands them to.
-      await until(() => maxRunning >= CONCURRENCY, 'handlers starting', 3_000).catch(() => {});
-      expect(
-        maxRunning,
-        `handlers started while the work is held back (1: messages are handled inside eachMessage, which kafkajs awaits one at a time — nothing can buffer; use eachBatch and a queue)`,
-      ).toBe(CONCURRENCY);
+      await expectConcurrentHandlers(started, () => maxRunning);
       // Work is held back: the queue must fill up to the high watermark and the consumer pause.
       await until(() => consumer.stats().pauses >= 1, 'the consumer pausing once its queue reached the high watermark', 8_000);
       const whilePaused = consumer.stats();
@@ -101,6 +110,7 @@ describe('a buffered consumer with pause/resume backpressure', () => {
     const groupId = uniqueName('buffered');
     let open = false;
     const waiting: Array<() => void> = [];
+    const started = new Inbox<string>();
     const consumer = await startBufferedConsumer(kafkaClient(), {
       groupId,
       topic,
@@ -108,9 +118,14 @@ describe('a buffered consumer with pause/resume backpressure', () => {
       highWatermark: HIGH,
       lowWatermark: LOW,
       consumerConfig: SMALL_FETCHES,
-      handle: (): Promise<void> => (open ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
+      handle: (value): Promise<void> => {
+        started.push(value);
+        return open ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve));
+      },
     });
     try {
+      // Without handlers running side by side, the queue never fills and the consumer never pauses.
+      await expectConcurrentHandlers(started, () => waiting.length);
       await until(() => consumer.stats().pauses >= 1, 'the consumer pausing with its queue full', 8_000);
       expect(
         await committedOffset(groupId, topic),

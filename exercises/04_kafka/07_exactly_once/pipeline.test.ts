@@ -2,15 +2,18 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, test } from 'vitest';
-import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
+import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, messagesWritten, uniqueName } from '#testing/kafka';
 import { learnerModulePath } from '#testing/learner-module';
-import { Inbox, within } from '#testing/wait';
+import { Inbox, until, within } from '#testing/wait';
 import { startPipeline } from './pipeline.ts';
 
 const INPUT = Array.from({ length: 10 }, (_, i) => `m${i}`);
 const EXPECTED = INPUT.map((value) => value.toUpperCase());
-/** Kafka's minimum session timeout is 6 s: a killed member's partitions move only after it. */
-const FAST = { sessionTimeout: 6_000, heartbeatInterval: 500 };
+/**
+ * Kafka's minimum session timeout is 6 s: a killed member's partitions move only after it. A short
+ * fetch wait, so that input produced while a fetch is waiting is read without idling for 5 s.
+ */
+const FAST = { sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 };
 /** Long enough for the crashed member's session to expire, far shorter than a transaction timeout (60 s). */
 const RESTART_MS = 30_000;
 /**
@@ -18,6 +21,14 @@ const RESTART_MS = 30_000;
  * __transaction_state topic, which kafkajs waits out with retries.
  */
 const CHILD_START_MS = 45_000;
+/**
+ * Once the restarted instance has written LAST, a right answer commits it within milliseconds (a
+ * real Kafka writes the commit markers just after answering). Seconds more, with read_committed
+ * readers still held back, mean a transaction nobody will finish is in the way.
+ */
+const COMMIT_AFTER_WRITE_MS = 5_000;
+/** A real Kafka makes a transaction's offsets and its output visible a moment apart. */
+const MARKERS_APART_MS = 2_000;
 
 interface Names {
   input: string;
@@ -39,14 +50,55 @@ async function produce(topic: string, values: string[]): Promise<void> {
   await producer.send({ topic, messages: values.map((value) => ({ value })) });
 }
 
-/** A fresh group reading `topic` from the start at one isolation level, every value in an inbox. */
+/**
+ * A fresh group reading `topic` from the start at one isolation level, every value in an inbox;
+ * resolves once it has joined its group, so that it reads what is written from then on at once.
+ */
 async function readOutput(topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<Inbox<string>> {
   const consumer = disconnectAfterTest(kafkaClient().consumer({ groupId: uniqueName('reader'), readUncommitted: isolation === 'read_uncommitted', maxWaitTimeInMs: 100 }));
   const inbox = new Inbox<string>();
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => inbox.push(message.value?.toString() ?? '') });
+  await within(joined, 15_000, `a ${isolation} reader of ${topic} joining its group`);
   return inbox;
+}
+
+async function committedOffset(groupId: string, topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Number(offsets?.partitions[0]?.offset ?? -1);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Right after the crash, before the restart (which waits out the dead member's session): output
+ * that read_committed readers already see must have had its input offsets committed with it, or
+ * the restarted instance, starting from the group's offset, writes it again.
+ */
+async function expectNoVisibleOutputWithoutOffsets(names: Names): Promise<void> {
+  let visible = 0;
+  let committed = -1;
+  await until(
+    async () => {
+      visible = await messagesWritten(names.output);
+      committed = await committedOffset(names.groupId, names.input);
+      return visible === 0 || committed >= 0;
+    },
+    'the input offsets of the output already visible being committed',
+    MARKERS_APART_MS,
+  ).catch(() => {});
+  if (visible > 0) {
+    expect(
+      committed,
+      `the group's committed input offset, while read_committed readers already see output (up to offset ${visible}): -1 = none, so the restarted instance writes that output again — write the output in a transaction and commit the input offsets inside it (transaction.sendOffsets), not through the consumer`,
+    ).toBeGreaterThanOrEqual(0);
+  }
 }
 
 /** Runs the pipeline in a child process that dies as `crash` says (see pipeline-process.ts). */
@@ -74,12 +126,24 @@ function crashingPipeline(names: Names, crash: string) {
 async function restartAndReadCommitted(names: Names): Promise<string[]> {
   const pipeline = await startPipeline(kafkaClient(), { ...names, consumerConfig: FAST, transform: (value) => value.toUpperCase() });
   try {
-    await produce(names.input, ['last']);
+    const written = await readOutput(names.output, 'read_uncommitted');
+    let lastWrittenAt: number | undefined;
+    written.waitUntil((v) => v === 'LAST', RESTART_MS, 'LAST being written').then(
+      () => (lastWrittenAt = Date.now()),
+      () => {},
+    );
     const committed = await readOutput(names.output, 'read_committed');
+    await produce(names.input, ['last']);
     const seen = await committed.waitUntil(
       (v) => v === 'LAST',
       RESTART_MS,
       'read_committed readers of the output reaching LAST (a transaction left open by the crashed instance holds them back until it is aborted)',
+      {
+        failWhen: () =>
+          lastWrittenAt !== undefined &&
+          Date.now() - lastWrittenAt > COMMIT_AFTER_WRITE_MS &&
+          `the restarted instance wrote LAST over ${COMMIT_AFTER_WRITE_MS / 1000} s ago, but read_committed readers are still held back by a transaction of the crashed instance that nobody aborts: give the restarted instance the same transactional id, so that starting it fences the crashed one and aborts its transaction`,
+      },
     );
     return seen.filter((v) => v !== 'LAST');
   } finally {
@@ -98,6 +162,7 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
       await first.kill();
     }
 
+    await expectNoVisibleOutputWithoutOffsets(names);
     const results = await restartAndReadCommitted(names);
     expect(results, 'the output as read_committed readers see it: M0..M9, once each, in order').toEqual(EXPECTED);
     // The crash did leave M0..M4 in the log a first time: only their aborted transaction hides them.
@@ -121,6 +186,7 @@ describe('an exactly-once consume-transform-produce pipeline', () => {
       await first.kill();
     }
 
+    await expectNoVisibleOutputWithoutOffsets(names);
     const results = await restartAndReadCommitted(names);
     expect(results, 'the output as read_committed readers see it: the batch written before the crash must not come back').toEqual(EXPECTED);
   }, 120_000);

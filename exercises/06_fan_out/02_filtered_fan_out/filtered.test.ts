@@ -42,7 +42,8 @@ describe('filtered fan-out over Redis Pub/Sub', () => {
 
     for (const type of ['order.created', 'user.registered', 'order.paid']) await publisher.publish(event(type));
 
-    await audit.inbox.waitFor(3, 2_000, 'the audit subscriber receiving all three events');
+    // Events reach a subscriber in the order published: once the last is there, any missing one is lost.
+    await audit.inbox.waitUntil((type) => type === 'order.paid', 2_000, 'the audit subscriber receiving the last of the three events');
     expect(audit.inbox.items).toEqual(['order.created', 'user.registered', 'order.paid']);
     expect(orders.inbox.items, 'the orders subscriber wants order.* only').toEqual(['order.created', 'order.paid']);
     expect(users.inbox.items, 'the users subscriber wants user.* only').toEqual(['user.registered']);
@@ -61,8 +62,8 @@ describe('filtered fan-out over Redis Pub/Sub', () => {
     await publisher.publish(event('order.created'));
     await publisher.publish(event('order.paid', { total: 10 }));
 
-    await audit.inbox.waitFor(2, 2_000, 'the audit subscriber receiving both events, although the validator threw on the first');
-    expect(audit.inbox.items).toEqual(['order.created', 'order.paid']);
+    await audit.inbox.waitUntil((type) => type === 'order.paid', 2_000, 'the audit subscriber receiving the second event');
+    expect(audit.inbox.items, 'what the audit subscriber received: both events, although the validator before it threw on the first — call each handler in its own try/catch, which also catches a throw before any promise exists').toEqual(['order.created', 'order.paid']);
     await failures.waitFor(1, 2_000, "the validator's failure being reported through onError");
     expect(failures.items.map((f) => [f.subscriber, f.stage]), 'report who failed, and where').toEqual([['validator', 'handler']]);
   });
@@ -75,11 +76,12 @@ describe('filtered fan-out over Redis Pub/Sub', () => {
     fanOut.subscribe('audit', () => true, audit.handler);
 
     await publisher.publish(event('order.created'));
-    await publisher.publish(event('order.created', { region: 'eu-west' }));
+    await publisher.publish(event('order.paid', { region: 'eu-west' }));
 
-    await audit.inbox.waitFor(2, 2_000, 'the audit subscriber receiving both events, although the picky filter threw on the first');
+    await audit.inbox.waitUntil((type) => type === 'order.paid', 2_000, 'the audit subscriber receiving the second event');
+    expect(audit.inbox.items, 'what the audit subscriber received: both events, although the picky filter before it threw on the first — run each filter in its own try/catch, as "no match" for its subscriber only').toEqual(['order.created', 'order.paid']);
     await picky.inbox.waitFor(1, 2_000, 'the picky subscriber receiving the event its filter accepts');
-    expect(picky.inbox.items, 'the picky subscriber gets only the event its filter accepted').toEqual(['order.created']);
+    expect(picky.inbox.items, 'the picky subscriber gets only the event its filter accepted').toEqual(['order.paid']);
     await failures.waitFor(1, 2_000, "the picky filter's failure being reported through onError");
     const [failure] = failures.items;
     expect(failure?.subscriber).toBe('picky');

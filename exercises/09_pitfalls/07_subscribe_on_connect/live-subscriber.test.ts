@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { clientsNamed, connect, farRedis, namedUrl, subscriberCount, unique } from '#testing/redis';
+import type { LatencyProxy } from '#testing/latency-proxy';
+import { clientsNamed, connect, farRedis, subscriberCount, unique } from '#testing/redis';
 import { Inbox, until, within } from '#testing/wait';
 import { startLiveSubscriber, type LiveSubscriber, type LiveSubscriberOptions } from './live-subscriber.ts';
 
@@ -8,16 +9,24 @@ type Delivery = [channel: string, message: string];
 
 interface Setup {
   subscriber: LiveSubscriber;
+  /** What the subscriber connects through: it counts the connections opened. */
+  proxy: LatencyProxy;
   messages: Inbox<Delivery>;
   resyncs: Inbox<number>;
   name: string;
   channels: [string, string];
 }
 
-/** Starts a live subscriber on two fresh channels; `onResync` runs the test's own resync step, if any. */
-function start(cleanup: (fn: () => Promise<void>) => void, onResync?: (reconnect: number) => void, far?: { name: string; url: string }): Setup {
-  const name = far?.name ?? unique('live');
-  const channels: [string, string] = [unique('prices'), unique('alerts')];
+/**
+ * Starts a live subscriber on two fresh channels, through a proxy `delayMs` from Redis that counts
+ * its connections; `onResync` runs the test's own resync step, if any.
+ */
+async function start(
+  cleanup: (fn: () => Promise<void>) => void,
+  { onResync, delayMs = 0, channels = [unique('prices'), unique('alerts')] }: { onResync?: (reconnect: number) => void; delayMs?: number; channels?: [string, string] } = {},
+): Promise<Setup> {
+  const name = unique('live');
+  const { url, proxy } = await farRedis({ name, delayMs });
   const messages = new Inbox<Delivery>();
   const resyncs = new Inbox<number>();
   const options: LiveSubscriberOptions = {
@@ -27,9 +36,24 @@ function start(cleanup: (fn: () => Promise<void>) => void, onResync?: (reconnect
       onResync?.(reconnect);
     },
   };
-  const subscriber = startLiveSubscriber(far?.url ?? namedUrl(name), channels, options);
+  const subscriber = startLiveSubscriber(url, channels, options);
   cleanup(() => within(subscriber.close(), 5_000, 'close() at the end of the test'));
-  return { subscriber, messages, resyncs, name, channels };
+  return { subscriber, proxy, messages, resyncs, name, channels };
+}
+
+/** A right answer opens its connection once; this many without ever being ready is a reconnect loop. */
+const CONNECTIONS_OF_A_LOOP = 4;
+
+/**
+ * Waits for `ready`, and fails at once, naming the cause, when the subscriber keeps opening new
+ * connections without getting there (the guide's SUBSCRIBE in 'connect').
+ */
+function becomingReady({ subscriber, proxy }: Pick<Setup, 'subscriber' | 'proxy'>, what = 'the subscriber becoming ready'): Promise<void> {
+  return within(subscriber.ready, 3_000, what, {
+    failWhen: () =>
+      proxy.acceptedConnections >= CONNECTIONS_OF_A_LOOP &&
+      `the subscriber opened ${proxy.acceptedConnections} connections and never became ready: SUBSCRIBE in the 'connect' event runs before ioredis's ready check, whose INFO is refused in subscriber mode, so it drops the connection and starts again — subscribe once the client is ready (ioredis subscribes again by itself after a reconnect)`,
+  });
 }
 
 /** Kills the subscriber's connection, as a failover or an idle timeout would. */
@@ -49,10 +73,11 @@ describe('a subscriber that gets going, and comes back after a reconnect', () =>
   });
 
   test('becomes ready with every channel subscribed, and receives messages', async ({ onTestFinished }) => {
-    const { subscriber, messages, channels } = start(onTestFinished);
+    const setup = await start(onTestFinished);
+    const { messages, channels } = setup;
     const probe = connect();
 
-    await within(subscriber.ready, 3_000, 'the subscriber becoming ready (subscribing from the "connect" event keeps ioredis from ever getting there)');
+    await becomingReady(setup);
 
     expect(await subscriberCount(probe, channels[0]), `subscribers on ${channels[0]}`).toBe(1);
     expect(await subscriberCount(probe, channels[1]), `subscribers on ${channels[1]}`).toBe(1);
@@ -66,9 +91,10 @@ describe('a subscriber that gets going, and comes back after a reconnect', () =>
   });
 
   test('after its connection is killed, it subscribes again and hears each message once', async ({ onTestFinished }) => {
-    const { subscriber, messages, resyncs, name, channels } = start(onTestFinished);
+    const setup = await start(onTestFinished);
+    const { messages, resyncs, name, channels } = setup;
     const admin = connect();
-    await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+    await becomingReady(setup);
 
     await killConnection(admin, name);
     await resyncs.waitFor(1, 5_000, 'onResync being called after the reconnect');
@@ -85,23 +111,20 @@ describe('a subscriber that gets going, and comes back after a reconnect', () =>
 
   test('onResync comes once the channels are subscribed again, so nothing published from then on is missed', async ({ onTestFinished }) => {
     const publisher = connect();
-    let channels: [string, string] = ['', ''];
+    const channels: [string, string] = [unique('prices'), unique('alerts')];
     // The application's resync: it reads the current state, and from that moment on relies on
     // messages. The test publishes one right away, as a writer that changes the state then would.
     // The subscriber sits 40 ms from Redis and the publisher next to it, as across zones: a resync
     // started before Redis confirmed the restored subscriptions loses that message every time.
-    const name = unique('live');
-    const { url } = await farRedis({ name, delayMs: 40 });
-    const setup = start(
-      onTestFinished,
-      (reconnect) => {
+    const setup = await start(onTestFinished, {
+      channels,
+      delayMs: 40,
+      onResync: (reconnect) => {
         void publisher.publish(channels[0], `changed during resync ${reconnect}`);
       },
-      { name, url },
-    );
-    channels = setup.channels;
+    });
     const admin = connect();
-    await within(setup.subscriber.ready, 3_000, 'the subscriber becoming ready');
+    await becomingReady(setup);
     expect(setup.resyncs.items, 'no resync at start: nothing was missed yet').toEqual([]);
 
     await killConnection(admin, setup.name);
@@ -117,12 +140,13 @@ describe('a subscriber that gets going, and comes back after a reconnect', () =>
   test('close() stops for good and leaves no connection behind', async ({ onTestFinished }) => {
     const name = unique('live');
     const channel = unique('prices');
-    const subscriber = startLiveSubscriber(namedUrl(name), [channel], { onMessage: () => {}, onResync: () => {} });
+    const { url, proxy } = await farRedis({ name, delayMs: 0 });
+    const subscriber = startLiveSubscriber(url, [channel], { onMessage: () => {}, onResync: () => {} });
     let closed = false;
     onTestFinished(async () => {
       if (!closed) await within(subscriber.close(), 5_000, 'close() after a failed test').catch(() => undefined);
     });
-    await within(subscriber.ready, 3_000, 'the subscriber becoming ready');
+    await becomingReady({ subscriber, proxy });
 
     closed = true;
     await within(subscriber.close(), 3_000, 'close() resolving');
