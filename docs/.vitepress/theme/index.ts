@@ -4,6 +4,7 @@ import { h } from 'vue';
 import { WorkbookNotFound } from './components/not-found.ts';
 import { PAGE_COMPONENTS } from './components/registry.ts';
 import './custom.css';
+import './live.css';
 
 export default {
   extends: DefaultTheme,
