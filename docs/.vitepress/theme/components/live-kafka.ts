@@ -15,6 +15,8 @@ const MOVED_HIGHLIGHT_MS = 8_000;
 const LOG_WIDTH = 560;
 const ROW_HEIGHT = 30;
 const LABEL_WIDTH = 70;
+/** Room at the right for the high watermark's number. */
+const OFFSET_WIDTH = 64;
 
 export interface KafkaRenderOptions {
   history: Record<string, Sample[]>;
@@ -49,7 +51,7 @@ const num = (offset: string): number => Number(offset);
 /** One topic: a row per partition, the log from its start to the high watermark, on one scale. */
 export function topicLog(topic: KafkaTopicView, groups: KafkaGroupView[], options: KafkaRenderOptions): VNode {
   const top = Math.max(1, ...topic.partitions.map((p) => num(p.highWatermark)));
-  const scale = (offset: number): number => LABEL_WIDTH + (offset / top) * (LOG_WIDTH - LABEL_WIDTH - 10);
+  const scale = (offset: number): number => LABEL_WIDTH + (offset / top) * (LOG_WIDTH - LABEL_WIDTH - OFFSET_WIDTH);
   const readers = groups.flatMap((g) => g.offsets.filter((o) => o.topic === topic.name && o.committed !== null).map((o) => ({ group: g.id, ...o })));
   const height = topic.partitions.length * ROW_HEIGHT + 6;
   const partitions = [...topic.partitions].sort((a, b) => a.partition - b.partition);
@@ -72,10 +74,10 @@ export function topicLog(topic: KafkaTopicView, groups: KafkaGroupView[], option
         const markers = readers.filter((r) => r.partition === p.partition);
         return [
           h('text', { class: 'live-log-label', x: 0, y: y + 17 }, `p${p.partition} · L${p.leader}`),
-          h('rect', { class: 'live-log-track', x: LABEL_WIDTH, y: y + 6, width: LOG_WIDTH - LABEL_WIDTH - 10, height: 14, rx: 3 }),
+          h('rect', { class: 'live-log-track', x: LABEL_WIDTH, y: y + 6, width: LOG_WIDTH - LABEL_WIDTH - OFFSET_WIDTH, height: 14, rx: 3 }),
           h('rect', { class: 'live-log-stable', x: start, y: y + 6, width: Math.max(0, lso - start), height: 14, rx: 3, 'data-partition': p.partition }),
           lso < end ? h('rect', { class: 'live-log-open', x: lso, y: y + 6, width: end - lso, height: 14 }) : null,
-          h('text', { class: 'live-log-offset', x: end + 3 > LOG_WIDTH - 40 ? end - 3 : end + 3, y: y + 17, 'text-anchor': end + 3 > LOG_WIDTH - 40 ? 'end' : 'start' }, p.highWatermark),
+          h('text', { class: 'live-log-offset', x: end + 4, y: y + 17 }, p.highWatermark),
           ...markers.map((m) => {
             const x = scale(num(m.committed ?? '0'));
             return h('path', { class: 'live-log-marker', d: `M${x},${y + 4} l-4,-4 h8 z`, 'data-group': m.group }, [h('title', `${m.group} committed ${m.committed}, lag ${m.lag ?? 'not known'}`)]);
