@@ -77,7 +77,7 @@ export function topicLog(topic: KafkaTopicView, groups: KafkaGroupView[], option
           h('rect', { class: 'live-log-track', x: LABEL_WIDTH, y: y + 6, width: LOG_WIDTH - LABEL_WIDTH - OFFSET_WIDTH, height: 14, rx: 3 }),
           h('rect', { class: 'live-log-stable', x: start, y: y + 6, width: Math.max(0, lso - start), height: 14, rx: 3, 'data-partition': p.partition }),
           lso < end ? h('rect', { class: 'live-log-open', x: lso, y: y + 6, width: end - lso, height: 14 }) : null,
-          h('text', { class: 'live-log-offset', x: end + 4, y: y + 17 }, p.highWatermark),
+          h('text', { class: 'live-log-offset', x: end + 4, y: y + 17, 'data-high-watermark': p.partition }, p.highWatermark),
           ...markers.map((m) => {
             const x = scale(num(m.committed ?? '0'));
             return h('path', { class: 'live-log-marker', d: `M${x},${y + 4} l-4,-4 h8 z`, 'data-group': m.group }, [h('title', `${m.group} committed ${m.committed}, lag ${m.lag ?? 'not known'}`)]);
