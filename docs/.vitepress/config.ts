@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitepress';
 import { catalogReloadPlugin } from '../../src/site/catalog-reload-plugin.ts';
+import { liveTokenPlugin } from '../../src/live/page-token.ts';
 import { SITE_QUIET_ENV } from '../../src/site/env.ts';
 import { progressPlugin } from '../../src/site/progress-plugin.ts';
 import { pageDescription } from './descriptions.ts';
@@ -67,6 +68,7 @@ export default defineConfig({
   vite: {
     plugins: [
       progressPlugin(),
+      liveTokenPlugin(),
       catalogReloadPlugin(),
       // The dev server's HTML gets `head` only once the app runs, after the browser has asked for /favicon.ico.
       { name: 'workbook:dev-icon', apply: 'serve', transformIndexHtml: () => [{ tag: 'link', attrs: { rel: 'icon', href: ICON_URL }, injectTo: 'head' }] },

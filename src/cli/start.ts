@@ -5,11 +5,15 @@
  *
  * Serves the chapters on http://127.0.0.1:<port>/ (5173, or the next free port) with a ✓ on every
  * exercise done, and runs the watch session in this terminal. One Ctrl-C, or `q`, stops both.
+ * The session's brokers are made here, once, and handed to both: the site's live view (/broker/)
+ * shows the very brokers the learner's tests use.
  */
 import { parseArgs } from 'node:util';
 import { WorkbookError, describeError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
+import { sessionBrokers, type SessionBrokers } from '../learn/brokers.ts';
 import { accent, bad, dim } from '../learn/style.ts';
+import { liveBrokersOf } from '../live/session.ts';
 import { lockSession } from '../learn/session-lock.ts';
 import { Workbook } from '../learn/workbook.ts';
 import { startSiteServer, type SiteServer } from '../site/dev-server.ts';
@@ -31,19 +35,26 @@ main(async () => {
   lockSession('npm start');
   const workbook = new Workbook();
 
-  const site = await startSite(port);
+  // Until the loop's terminal takes them, the brokers' progress lines go to stdout.
+  const brokers = sessionBrokers((line) => console.log(dim(line)));
+  const site = await startSite(port, brokers);
   const banner = site ? [`Site: ${site.url}  (chapters, exercises, and a ✓ for each one you finish)`] : [];
   if (site) console.log(`${accent('Site:')} ${site.url}`);
   // The site finishes starting while the loop runs its first tests.
   site?.ready.catch((error: unknown) => siteFailed(error));
-  const forgetSite = site ? onShutdown({ stop: () => site.close(), stopSync: () => {} }) : () => {};
+  // The site (and its live view) close before the brokers they read.
+  const stopSiteAndBrokers = async (): Promise<void> => {
+    await site?.close();
+    await brokers.stop();
+  };
+  const forgetSite = onShutdown({ stop: stopSiteAndBrokers, stopSync: () => {} });
   try {
     // Loaded on demand, as in `npm run learn`: the test runner takes a moment to load.
     const { runWatchSession } = await import('../learn/watch-session.ts');
-    await runWatchSession(workbook, { poll: values.poll || process.env.WORKBOOK_POLL === '1', banner });
+    await runWatchSession(workbook, { poll: values.poll || process.env.WORKBOOK_POLL === '1', banner, brokers });
   } finally {
     forgetSite();
-    await site?.close();
+    await stopSiteAndBrokers();
   }
   return 0;
 });
@@ -57,9 +68,9 @@ function readOptions(): { port?: string; poll?: boolean; help?: boolean } {
 }
 
 /** The loop is the heart of `npm start`: if the site cannot start, say why and carry on without it. */
-async function startSite(port: number): Promise<SiteServer | undefined> {
+async function startSite(port: number, brokers: SessionBrokers): Promise<SiteServer | undefined> {
   try {
-    return await startSiteServer({ port, quiet: true });
+    return await startSiteServer({ port, quiet: true, live: liveBrokersOf(brokers) });
   } catch (error) {
     siteFailed(error);
     return undefined;

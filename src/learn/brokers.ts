@@ -14,9 +14,17 @@ import type { SnsServer } from '../harness/sns.ts';
 export type RealBroker = Exclude<Broker, 'none'>;
 export type BrokerState = { state: 'starting' } | { state: 'ready'; line: string } | { state: 'unavailable'; reason: string };
 
+/** Where a ready broker is, and whether the workbook started it (the live view's console is careful with servers it did not). */
+export interface BrokerEndpoint {
+  /** Redis: its URL; Kafka: host:port of every broker, comma-separated; SNS: the endpoint URL. */
+  address: string;
+  embedded: boolean;
+}
+
 interface Started {
   line: string;
   env: Record<string, string>;
+  endpoint: BrokerEndpoint;
   stop(): Promise<void>;
 }
 
@@ -28,6 +36,10 @@ export interface SessionBrokers {
   description(): string[];
   /** The variables the tests need to reach the brokers that are ready. */
   env(): Record<string, string>;
+  /** Where `broker` is once it is ready; undefined before, or when it cannot be had. */
+  endpoint(broker: RealBroker): BrokerEndpoint | undefined;
+  /** Where progress lines go from now on (a session handed to the loop prints them in the loop's terminal). */
+  logTo(log: (line: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -38,6 +50,7 @@ const STARTERS: Record<RealBroker, (log: (line: string) => void) => Promise<Star
     return {
       line: redis.embedded ? `Redis: ${redis.url} (embedded, stopped when you quit) — look inside with \`redis-cli -p ${port}\`` : `Redis: ${redis.url} (from REDIS_URL)`,
       env: { REDIS_URL: redis.url },
+      endpoint: { address: redis.url, embedded: redis.embedded },
       stop: () => redis.stop(),
     };
   },
@@ -46,6 +59,7 @@ const STARTERS: Record<RealBroker, (log: (line: string) => void) => Promise<Star
     return {
       line: kafka.embedded ? `Kafka: ${kafka.bootstrap} (embedded; any Kafka client can use it while the loop runs)` : `Kafka: ${kafka.brokers.join(',')} (from KAFKA_BROKERS)`,
       env: { KAFKA_BROKERS: kafka.brokers.join(',') },
+      endpoint: { address: kafka.brokers.join(','), embedded: kafka.embedded },
       stop: () => kafka.stop(),
     };
   },
@@ -56,12 +70,14 @@ const STARTERS: Record<RealBroker, (log: (line: string) => void) => Promise<Star
     return {
       line: sns.embedded ? `SNS/SQS/S3: ${sns.endpoint} (moto, embedded)` : `SNS/SQS/S3: ${sns.endpoint} (from AWS_ENDPOINT_URL)`,
       env: { AWS_ENDPOINT_URL: sns.endpoint },
+      endpoint: { address: sns.endpoint, embedded: sns.embedded },
       stop: () => sns.stop(),
     };
   },
 };
 
-export function sessionBrokers(log: (line: string) => void = () => {}): SessionBrokers {
+export function sessionBrokers(initialLog: (line: string) => void = () => {}): SessionBrokers {
+  let log = initialLog;
   const states = new Map<RealBroker, BrokerState>();
   const started = new Map<RealBroker, Promise<Started | undefined>>();
   const ready = new Map<RealBroker, Started>();
@@ -71,7 +87,7 @@ export function sessionBrokers(log: (line: string) => void = () => {}): SessionB
     let pending = started.get(broker);
     if (pending) return pending;
     states.set(broker, { state: 'starting' });
-    pending = STARTERS[broker](log).then(
+    pending = STARTERS[broker]((line) => log(line)).then(
       (server) => {
         if (stopping) {
           void server.stop();
@@ -102,6 +118,10 @@ export function sessionBrokers(log: (line: string) => void = () => {}): SessionB
     state: (broker) => (broker === 'none' ? { state: 'ready', line: '' } : states.get(broker)),
     description: () => [...states.values()].flatMap((s) => (s.state === 'ready' ? [s.line] : [])),
     env: () => Object.assign({}, ...[...ready.values()].map((server) => server.env)) as Record<string, string>,
+    endpoint: (broker) => ready.get(broker)?.endpoint,
+    logTo: (next) => {
+      log = next;
+    },
     async stop() {
       stopping = true;
       const servers = await Promise.all([...started.values()]);

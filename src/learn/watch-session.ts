@@ -38,6 +38,11 @@ export interface WatchSessionOptions {
   banner?: string[];
   /** Told each time an exercise is recorded as done (the site shows a ✓). */
   onProgress?: () => void;
+  /**
+   * The session's brokers, when the caller shares them with something else (npm start's live view
+   * shows the very brokers the tests use). The caller then stops them; the loop does not.
+   */
+  brokers?: SessionBrokers;
 }
 
 const KEYS = `${bold('h')} hint · ${bold('r')} rerun · ${bold('i')} statement · ${bold('l')} list · ${bold('n')} next · ${bold('s')} solution · ${bold('q')} quit`;
@@ -71,7 +76,8 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
   const terminal = new Terminal();
   const runner = new ExerciseRunner('exercises');
   const checker = new TypeChecker();
-  const brokers: SessionBrokers = sessionBrokers((line) => terminal.print(dim(line)));
+  const brokers: SessionBrokers = options.brokers ?? sessionBrokers();
+  brokers.logTo((line) => terminal.print(dim(line)));
   let watcher: FileWatcher | undefined;
   let nextRunId = 1;
   const state: LoopState = {
@@ -322,7 +328,7 @@ export async function runWatchSession(workbook: Workbook, options: WatchSessionO
     terminal.close();
     checker.close();
     await runner.close();
-    await brokers.stop();
+    if (!options.brokers) await brokers.stop();
   };
   const quit = async (): Promise<void> => {
     if (state.quitting) return;

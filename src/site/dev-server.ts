@@ -5,12 +5,17 @@
  * The port is bound first and VitePress starts behind it: the address is known at once, the loop
  * need not wait (VitePress indexes every page for search before it serves), and a request that
  * arrives early simply waits. The progress endpoint comes from the site's config
- * (src/site/progress-plugin.ts).
+ * (src/site/progress-plugin.ts). Given the session's brokers, it also serves the live view under
+ * LIVE_BASE (src/live/server.ts) — before VitePress, so it answers while VitePress still starts —
+ * and its pages carry the live view's token (src/live/page-token.ts).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { createServer as createVitePress } from 'vitepress';
 import { WorkbookError, describeError } from '../harness/errors.ts';
+import { offerLiveToken } from '../live/page-token.ts';
+import type { LiveBrokers } from '../live/routes.ts';
+import { createLiveServer, type LiveServer, type LiveServerOptions } from '../live/server.ts';
 import { DEFAULT_SITE_PORT, PROGRESS_FILE_ENV, SITE_QUIET_ENV } from './env.ts';
 import { DOCS_DIR } from './paths.ts';
 
@@ -22,6 +27,10 @@ export interface SiteServerOptions {
   docsDir?: string;
   /** Log warnings only (the terminal is shared with the learner's loop). */
   quiet?: boolean;
+  /** The learner session's brokers: with them the site serves the live view (`/broker/`, lab runs, the console). */
+  live?: LiveBrokers;
+  /** For tests and measurements: told of every snapshot sent. */
+  liveObserver?: LiveServerOptions['observer'];
 }
 
 export interface SiteServer {
@@ -29,6 +38,8 @@ export interface SiteServer {
   port: number;
   /** Settles once VitePress serves pages; rejects, in words, when it cannot start. */
   ready: Promise<void>;
+  /** The live view, when the site was given the session's brokers. */
+  live?: LiveServer;
   close(): Promise<void>;
 }
 
@@ -42,6 +53,8 @@ export async function startSiteServer(options: SiteServerOptions = {}): Promise<
   if (options.quiet) process.env[SITE_QUIET_ENV] = '1';
   const http = createHttpServer();
   const port = await listen(http, options.port ?? DEFAULT_SITE_PORT);
+  const live = options.live ? createLiveServer({ brokers: options.live, port, observer: options.liveObserver }) : undefined;
+  if (live) offerLiveToken(http, live.token);
 
   // VitePress is imported here too, not at the top: loading it takes a second the loop need not wait for.
   const starting: Promise<ViteServer> = import('vitepress')
@@ -57,6 +70,7 @@ export async function startSiteServer(options: SiteServerOptions = {}): Promise<
   ready.catch(() => {});
 
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (live?.owns(req.url ?? '')) return live.handle(req, res);
     if (vite) return vite.middlewares(req, res);
     ready.then(
       () => vite?.middlewares(req, res),
@@ -70,11 +84,12 @@ export async function startSiteServer(options: SiteServerOptions = {}): Promise<
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    await live?.close();
     await ready.catch(() => {});
     await vite?.close();
     await closeHttp(http);
   };
-  return { url: `http://${HOST}:${port}/`, port, ready, close: () => (closing ??= close()) };
+  return { url: `http://${HOST}:${port}/`, port, ready, live, close: () => (closing ??= close()) };
 }
 
 async function listen(http: Server, preferred: number): Promise<number> {
