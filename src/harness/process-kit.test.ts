@@ -38,4 +38,17 @@ describe('the process kit', () => {
     expect(server.output()).toMatch(/ENOENT/);
     await server.stop();
   });
+
+  test('a process group stops as a whole: what the program started is gone too, even if it ignores SIGTERM', async () => {
+    // The shell starts two children and prints their pids; one of them ignores SIGTERM.
+    const server = spawnServer('/bin/sh', ['-c', "sleep 300 & echo child $!; sh -c 'trap \"\" TERM; sleep 300' & echo child $!; echo; wait"], { group: true, graceMs: 300, blankLines: true });
+    const lines: string[] = [];
+    server.onLine((line) => lines.push(line));
+    await until(() => lines.includes(''), 'the shell printing its children', 10_000);
+    const children = lines.flatMap((line) => /^child (\d+)$/.exec(line)?.[1] ?? []).map(Number);
+    expect(children).toHaveLength(2);
+    for (const pid of children) expect(processAlive(pid)).toBe(true);
+    await server.stop();
+    for (const pid of [server.pid as number, ...children]) expect(processAlive(pid), `process ${pid} gone once stop() resolves`).toBe(false);
+  });
 });

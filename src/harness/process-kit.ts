@@ -11,7 +11,7 @@
  *   end-of-file, kills the server (and deletes its temp dir) and exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { basename } from 'node:path';
 import { onShutdown } from './shutdown.ts';
@@ -68,8 +68,9 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 /**
  * Plain JavaScript for a bare `node -e`: it must start in ~40 ms without a TypeScript loader and
- * outlive us. Protocol on stdin, one command per line: `pid <n>` (guard it), `release` (we stopped
- * everything ourselves: exit without acting). It ignores SIGINT/SIGTERM/SIGHUP so a Ctrl-C to the
+ * outlive us. Protocol on stdin, one command per line: `pid <n>` (guard it), `group <n>` (guard it and
+ * the process group it leads: everything it started), `release` (we stopped everything ourselves:
+ * exit without acting). It ignores SIGINT/SIGTERM/SIGHUP so a Ctrl-C to the
  * terminal's process group cannot stop it before it has done its job; it always ends by itself.
  * A pid counts as ours only while alive, not a zombie, and (where /proc exists) its command line
  * still contains the marker: a reused pid is never killed.
@@ -79,6 +80,7 @@ const WATCHDOG_SOURCE = String.raw`
 const fs = require('node:fs');
 const { marker, dir } = JSON.parse(process.argv[1]);
 const pids = new Set();
+const groups = new Set();
 let buffer = '';
 let done = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
@@ -89,8 +91,9 @@ process.stdin.on('data', (chunk) => {
     const line = buffer.slice(0, newline).trim();
     buffer = buffer.slice(newline + 1);
     if (line === 'release') { done = true; process.exit(0); }
-    const match = /^pid (\d+)$/.exec(line);
-    if (match) pids.add(Number(match[1]));
+    const match = /^(pid|group) (\d+)$/.exec(line);
+    if (match) pids.add(Number(match[2]));
+    if (match && match[1] === 'group') groups.add(Number(match[2]));
   }
 });
 process.stdin.on('end', cleanup);
@@ -109,7 +112,7 @@ function ours(pid) {
 function cleanup() {
   if (done) return;
   done = true;
-  for (const pid of pids) if (ours(pid)) { try { process.kill(pid, 'SIGKILL'); } catch {} }
+  for (const pid of pids) if (ours(pid)) { try { process.kill(groups.has(pid) ? -pid : pid, 'SIGKILL'); } catch {} }
   const deadline = Date.now() + 10000;
   const timer = setInterval(() => {
     if ([...pids].some(ours) && Date.now() < deadline) return;
@@ -130,6 +133,8 @@ export interface WatchdogOptions {
 export interface Watchdog {
   /** Guard this process: it is killed if we die without releasing the watchdog. */
   watch(pid: number): void;
+  /** Guard this process and its process group (it must lead one: spawned `detached`). */
+  watchGroup(pid: number): void;
   /** Everything was stopped (and deleted) by us: let the watchdog exit without acting. */
   release(): void;
   /** The watchdog's own pid (for tests). */
@@ -152,6 +157,9 @@ export function startWatchdog(options: WatchdogOptions = {}): Watchdog {
     pid: child.pid,
     watch(pid) {
       if (!released) stdin.write(`pid ${pid}\n`);
+    },
+    watchGroup(pid) {
+      if (!released) stdin.write(`group ${pid}\n`);
     },
     release() {
       if (released) return;
@@ -180,6 +188,39 @@ export interface SuperviseOptions {
   watchdog?: Watchdog;
   /** Run once the process is gone (e.g. delete its temp dir). */
   cleanup?: () => void;
+  /**
+   * The child leads a process group (spawned `detached`): signals go to the whole group, and stop
+   * resolves only once every process in it is gone (SIGKILL for those left after the grace period).
+   */
+  group?: boolean;
+}
+
+/**
+ * True while any process of the group `pgid` runs. Zombies do not count: a member whose parent died
+ * lingers as one until init reaps it, and some containers' init never does.
+ */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    // No /proc (macOS): kill(0) said a member exists.
+    return true;
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields[0] !== 'Z' && Number(fields[2]) === pgid;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -188,14 +229,33 @@ export interface SuperviseOptions {
  */
 export function supervise(child: ChildProcess, options: SuperviseOptions): { stop(): Promise<void> } {
   let stopping: Promise<void> | undefined;
+  const pgid = options.group ? child.pid : undefined;
+  const signal = (name: NodeJS.Signals): void => {
+    if (pgid === undefined) {
+      child.kill(name);
+      return;
+    }
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       unregister();
-      if (running(child)) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.graceMs);
+      const deadline = Date.now() + options.graceMs;
+      if (running(child) || (pgid !== undefined && groupAlive(pgid))) {
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), options.graceMs);
         await exited(child);
         clearTimeout(timer);
+      }
+      // What the leader started may outlive it for a moment (or ignore SIGTERM): wait out the grace period, then insist.
+      if (pgid !== undefined) {
+        while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        signal('SIGKILL');
+        while (groupAlive(pgid) && Date.now() < deadline + 2_000) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       options.cleanup?.();
       options.watchdog?.release();
@@ -207,7 +267,7 @@ export function supervise(child: ChildProcess, options: SuperviseOptions): { sto
     // On `process.exit` nothing can be awaited: kill now. The watchdog (not released) sees us go and
     // runs the rest (deleting a temp dir) once the process is gone.
     stopSync: () => {
-      if (running(child)) child.kill('SIGKILL');
+      if (running(child) || pgid !== undefined) signal('SIGKILL');
     },
   });
   return { stop };
@@ -236,6 +296,13 @@ export interface SpawnServerOptions {
   dir?: string;
   /** Kept for the output tail; default 20. */
   tailLines?: number;
+  /**
+   * Run it as its own process group, stopped as a whole: for a program that starts children of its
+   * own (a lab run), so that stopping it leaves none of them behind, however it ends.
+   */
+  group?: boolean;
+  /** Pass blank lines to `onLine` listeners too (a program's printed story, where spacing matters). */
+  blankLines?: boolean;
 }
 
 /** Spawns a server guarded on every exit path: shutdown registry + watchdog. */
@@ -243,12 +310,18 @@ export function spawnServer(command: string, args: string[], options: SpawnServe
   // The marker is the program's name: servers may rewrite their command line (redis-server shows
   // `redis-server 127.0.0.1:port`), but keep the name they were started by.
   const watchdog = startWatchdog({ marker: options.dir ?? basename(command), dir: options.dir });
-  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid !== undefined) watchdog.watch(child.pid);
+  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group === true });
+  if (child.pid !== undefined) {
+    if (options.group) watchdog.watchGroup(child.pid);
+    else watchdog.watch(child.pid);
+  }
   const tail: string[] = [];
   const listeners: Array<(line: string) => void> = [];
   const keep = (line: string): void => {
-    if (line.trim() === '') return;
+    if (line.trim() === '') {
+      if (options.blankLines) for (const listener of listeners) listener(line);
+      return;
+    }
     tail.push(line);
     if (tail.length > (options.tailLines ?? 20)) tail.shift();
     for (const listener of listeners) listener(line);
@@ -272,6 +345,7 @@ export function spawnServer(command: string, args: string[], options: SpawnServe
   const { stop } = supervise(child, {
     graceMs: options.graceMs ?? 3_000,
     watchdog,
+    group: options.group,
     cleanup: options.dir ? () => rmSync(options.dir as string, { recursive: true, force: true }) : undefined,
   });
   return {

@@ -26,14 +26,21 @@ export const LIVE_PATHS = {
   redisCommand: '/redis/command',
   /** POST KafkaProduceRequest → KafkaProduceReply. */
   kafkaProduce: '/kafka/produce',
-  /** POST KafkaConsumerStartRequest → KafkaConsumerStartReply; its records arrive as `kafka-record` events. */
+  /** POST KafkaConsumerStartRequest → KafkaConsumerStartReply; its records arrive as `kafka-record` events.
+   *  GET → KafkaConsumersReply: the console's consumers running now (so a page opened later can stop them). */
   kafkaConsumers: '/kafka/consumers',
+  /** POST KafkaTopicCreateRequest → 201 KafkaTopicCreateReply (409 when it exists). */
+  kafkaTopics: '/kafka/topics',
+  /** POST (no body) `/kafka/topics/<name>/delete` → 204; 403 on KAFKA_BROKERS for a topic the console did not create. */
+  kafkaTopicDelete: (name: string) => `/kafka/topics/${encodeURIComponent(name)}/delete`,
   /** POST (no body) `/kafka/consumers/<id>/stop` → 204: the consumer leaves its group. */
   kafkaConsumerStop: (id: string) => `/kafka/consumers/${encodeURIComponent(id)}/stop`,
   /** POST `/labs/<name>/run` → LabRunReply (409 LiveRefusal when a lab on that broker is running). */
   labRun: (name: string) => `/labs/${encodeURIComponent(name)}/run`,
-  /** POST `/labs/runs/<runId>/stop` → 204. */
+  /** POST `/labs/runs/<runId>/stop` → 204 (404 when it is not running). */
   labStop: (runId: string) => `/labs/runs/${encodeURIComponent(runId)}/stop`,
+  /** GET `/labs/runs/<runId>/output` → LabOutputReply: what a run printed so far, for a page opened mid-run. */
+  labOutput: (runId: string) => `/labs/runs/${encodeURIComponent(runId)}/output`,
 } as const;
 
 /** Query of the events stream: `?token=…&tail=redis-channel:orders` (tail is optional, one at a time). */
@@ -53,6 +60,8 @@ export type LiveEvent =
   | { type: 'snapshot'; data: LiveSnapshot }
   | { type: 'tail'; data: TailItem }
   | { type: 'kafka-record'; data: { consumerId: string; record: KafkaRecord } }
+  /** A console consumer stopped other than by its stop route (it crashed, the broker went away). */
+  | { type: 'kafka-consumer-end'; data: { consumerId: string; reason: string } }
   | { type: 'lab-output'; data: { runId: string; lab: string; line: string } }
   | { type: 'lab-exit'; data: { runId: string; lab: string; ok: boolean; summary: string } };
 
@@ -153,6 +162,18 @@ export interface KafkaConsumerStartRequest {
 export interface KafkaConsumerStartReply {
   consumerId: string;
 }
+export interface KafkaConsumersReply {
+  consumers: Array<{ consumerId: string; topic: string; group: string }>;
+}
+export interface KafkaTopicCreateRequest {
+  topic: string;
+  /** Default 1. */
+  partitions?: number;
+}
+export interface KafkaTopicCreateReply {
+  topic: string;
+  partitions: number;
+}
 
 // ---------------------------------------------------------------- Redis
 
@@ -208,4 +229,8 @@ export type RedisReply = null | string | number | { error: string } | RedisReply
 
 export interface LabRunReply {
   runId: string;
+}
+/** The last 1000 lines of a run (running, or among the last few ended). */
+export interface LabOutputReply {
+  lines: string[];
 }

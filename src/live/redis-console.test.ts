@@ -2,7 +2,8 @@ import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { connect, redisUrl, unique } from '#testing/redis';
 import { parseCommandLine } from './redis-command-line.ts';
-import { CONSOLE_CLIENT_NAME, ConsoleRefusal, redisConsole, refusalFor, type RedisConsole } from './redis-console.ts';
+import { ActionRefusal } from './action-refusal.ts';
+import { CONSOLE_CLIENT_NAME, redisConsole, refusalFor, type RedisConsole } from './redis-console.ts';
 
 describe('reading a line as redis-cli does', () => {
   it('splits words and keeps quoted spaces, escapes and empty strings', () => {
@@ -105,7 +106,7 @@ describe('the console against a real Redis', () => {
     const key = unique('kept');
     const redis = connect();
     await redis.set(key, 'v');
-    await expect(cli.run({ line: 'FLUSHALL' })).rejects.toThrow(ConsoleRefusal);
+    await expect(cli.run({ line: 'FLUSHALL' })).rejects.toThrow(ActionRefusal);
     await expect(cli.run({ line: 'flushall' })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/FLUSHALL would delete every key/) as string });
     await expect(cli.run({ args: ['SUBSCRIBE', 'x'] })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/live tail/) as string });
     expect(await redis.get(key)).toBe('v');

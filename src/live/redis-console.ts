@@ -5,20 +5,10 @@
  * (REDIS_URL) the commands that could hurt someone else's data or server are refused, each with
  * one line that says why and what to do instead.
  */
+import { ActionRefusal } from './action-refusal.ts';
 import type { RedisCommandReply, RedisReply } from './protocol.ts';
 import { CommandLineError, parseCommandLine } from './redis-command-line.ts';
 import { openResp, type RespConnection, type RespValue } from './resp.ts';
-
-/** A request the console will not carry out; `status` is the HTTP status to answer with. */
-export class ConsoleRefusal extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 | 503 = 403,
-  ) {
-    super(message);
-    this.name = 'ConsoleRefusal';
-  }
-}
 
 const TAIL = 'use the live tail on the broker page instead (it shows what is published or added as it happens)';
 
@@ -172,7 +162,7 @@ export interface RedisConsoleOptions {
 }
 
 export interface RedisConsole {
-  /** Runs one command given as words, or as a line redis-cli would read; throws ConsoleRefusal. */
+  /** Runs one command given as words, or as a line redis-cli would read; throws ActionRefusal. */
   run(request: { args?: string[]; line?: string }): Promise<RedisCommandReply>;
   close(): void;
 }
@@ -210,10 +200,10 @@ export function redisConsole(options: RedisConsoleOptions): RedisConsole {
   const runOne = async (args: string[]): Promise<RedisCommandReply> => {
     const server = await options.redis();
     const refusal = refusalFor(args, server);
-    if (refusal) throw new ConsoleRefusal(refusal);
+    if (refusal) throw new ActionRefusal(refusal);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ConsoleRefusal(`No reply within ${replyTimeoutMs / 1000} s: the console dropped its connection (the next command opens a new one).`, 503)), replyTimeoutMs);
+      timer = setTimeout(() => reject(new ActionRefusal(`No reply within ${replyTimeoutMs / 1000} s: the console dropped its connection (the next command opens a new one).`, 503)), replyTimeoutMs);
     });
     const connected = (async () => {
       try {
@@ -222,7 +212,7 @@ export function redisConsole(options: RedisConsoleOptions): RedisConsole {
         drop();
         return await open(server.url);
       } catch (error) {
-        throw new ConsoleRefusal(`Redis at ${server.url} cannot be reached (${(error as Error).message}).`, 503);
+        throw new ActionRefusal(`Redis at ${server.url} cannot be reached (${(error as Error).message}).`, 503);
       }
     })();
     // When the deadline wins, a late failure to connect has nobody to tell.
@@ -232,8 +222,8 @@ export function redisConsole(options: RedisConsoleOptions): RedisConsole {
       return { printed: printReply(value), reply: replyData(value) };
     } catch (error) {
       drop();
-      if (error instanceof ConsoleRefusal) throw error;
-      throw new ConsoleRefusal(`The connection to Redis failed (${(error as Error).message}); the next command opens a new one.`, 503);
+      if (error instanceof ActionRefusal) throw error;
+      throw new ActionRefusal(`The connection to Redis failed (${(error as Error).message}); the next command opens a new one.`, 503);
     } finally {
       clearTimeout(timer);
       clearTimeout(idleTimer);
@@ -248,10 +238,10 @@ export function redisConsole(options: RedisConsoleOptions): RedisConsole {
       try {
         args = request.args ?? parseCommandLine(request.line ?? '');
       } catch (error) {
-        if (error instanceof CommandLineError) return Promise.reject(new ConsoleRefusal(error.message, 400));
+        if (error instanceof CommandLineError) return Promise.reject(new ActionRefusal(error.message, 400));
         throw error;
       }
-      if (args.length === 0 || args[0] === '') return Promise.reject(new ConsoleRefusal('Type a command, e.g. PING or XADD orders * id 1.', 400));
+      if (args.length === 0 || args[0] === '') return Promise.reject(new ActionRefusal('Type a command, e.g. PING or XADD orders * id 1.', 400));
       const result = queue.then(() => runOne(args));
       queue = result.catch(() => {});
       return result;

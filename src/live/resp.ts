@@ -105,7 +105,7 @@ export async function openResp(url: string, timeoutMs = 3_000): Promise<RespConn
   });
 
   const waiting: Array<{ resolve: (value: RespValue) => void; reject: (error: Error) => void }> = [];
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let closed = false;
   const failAll = (error: Error): void => {
     closed = true;

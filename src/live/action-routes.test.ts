@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTopic, kafkaBrokers, uniqueName } from '#testing/kafka';
+import { redisUrl, unique } from '#testing/redis';
+import { Inbox } from '#testing/wait';
+import { liveActionRoutes } from './action-routes.ts';
+import { LIVE_PATHS, type LiveEvent } from './protocol.ts';
+import { LiveRouteTable, type LiveContext, type LiveResponse } from './routes.ts';
+
+/**
+ * The acting routes through the route table, as the site server dispatches them (the guard in
+ * front of them is live-state's and tested there), with a context on this run's brokers.
+ */
+let closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const close of closers) await close();
+  closers = [];
+});
+
+function mount(options: { redisEmbedded?: boolean; kafkaEmbedded?: boolean } = {}) {
+  const events = new Inbox<LiveEvent>();
+  const running = new Set<string>();
+  const context: LiveContext = {
+    brokers: {
+      ensure: async () => undefined,
+      redis: () => ({ url: redisUrl(), embedded: options.redisEmbedded ?? true }),
+      kafka: () => ({ brokers: kafkaBrokers(), embedded: options.kafkaEmbedded ?? true }),
+      env: () => ({ REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(',') }),
+    },
+    publish: events.push,
+    labs: { started: (run) => running.add(run.runId), ended: (runId) => running.delete(runId) },
+    onClose: (stop) => closers.push(stop),
+  };
+  const table = new LiveRouteTable();
+  table.add(...liveActionRoutes(context));
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<LiveResponse> => {
+    const found = table.match(method, path);
+    if (!found || found === 'method') throw new Error(`no ${method} route for ${path}`);
+    return found.route.handle({ method, path, params: found.params, query: new URLSearchParams(), body }, context);
+  };
+  return { call, events, running, table };
+}
+
+describe('the acting routes', () => {
+  it('answer the protocol paths: a console command, a produce, a consumer started, listed and stopped', async () => {
+    const { call, events } = mount();
+    const stream = unique('routes');
+    const xadd = await call('POST', LIVE_PATHS.redisCommand, { line: `XADD ${stream} 1-1 id 7` });
+    expect(xadd).toEqual({ status: 200, body: { printed: '"1-1"', reply: '1-1' } });
+
+    const topic = uniqueName('routes');
+    await createTopic(topic, 2);
+    expect(await call('POST', LIVE_PATHS.kafkaProduce, { topic, value: 'v', partition: 1 })).toEqual({ status: 200, body: { topic, partition: 1, offset: '0' } });
+    const started = await call('POST', LIVE_PATHS.kafkaConsumers, { topic, group: uniqueName('g'), fromBeginning: true });
+    const { consumerId } = started.body as { consumerId: string };
+    expect((await call('GET', LIVE_PATHS.kafkaConsumers)).body).toEqual({ consumers: [expect.objectContaining({ consumerId, topic })] });
+    await events.waitUntil((e) => e.type === 'kafka-record' && e.data.consumerId === consumerId, 10_000, 'the record as a kafka-record event');
+    expect(await call('POST', LIVE_PATHS.kafkaConsumerStop(consumerId))).toEqual({ status: 204 });
+    expect(await call('POST', LIVE_PATHS.kafkaConsumerStop(consumerId))).toMatchObject({ status: 404, body: { refused: expect.stringMatching(/No console consumer/) as string } });
+  });
+
+  it('turn refusals into LiveRefusal bodies with their status', async () => {
+    const { call } = mount({ redisEmbedded: false, kafkaEmbedded: false });
+    expect(await call('POST', LIVE_PATHS.redisCommand, { line: 'FLUSHALL' })).toMatchObject({ status: 403, body: { refused: expect.stringMatching(/REDIS_URL/) as string } });
+    expect(await call('POST', LIVE_PATHS.redisCommand, { args: 'GET k' })).toMatchObject({ status: 400 });
+    expect(await call('POST', LIVE_PATHS.redisCommand, {})).toMatchObject({ status: 400 });
+    const theirs = uniqueName('theirs');
+    await createTopic(theirs, 1);
+    expect(await call('POST', LIVE_PATHS.kafkaTopicDelete(theirs))).toMatchObject({ status: 403, body: { refused: expect.stringMatching(/KAFKA_BROKERS/) as string } });
+    expect(await call('POST', LIVE_PATHS.kafkaProduce, 'not an object')).toMatchObject({ status: 400 });
+    expect(await call('POST', LIVE_PATHS.labRun('no-such-lab'))).toMatchObject({ status: 404 });
+    expect(await call('POST', LIVE_PATHS.labStop('lab-nothing'))).toMatchObject({ status: 404 });
+    expect(await call('GET', LIVE_PATHS.labOutput('lab-nothing'))).toMatchObject({ status: 404 });
+  });
+
+  it('run a lab, stream its output, refuse a second on the same broker with 409, and serve what it printed', async () => {
+    const { call, events, running } = mount();
+    const run = await call('POST', LIVE_PATHS.labRun('late-subscriber'));
+    expect(run.status).toBe(200);
+    const { runId } = run.body as { runId: string };
+    expect(running.has(runId)).toBe(true);
+    expect(await call('POST', LIVE_PATHS.labRun('pubsub-latency'))).toMatchObject({ status: 409, body: { refused: expect.stringMatching(/"late-subscriber" is running on Redis/) as string } });
+    await events.waitUntil((e) => e.type === 'lab-exit' && e.data.runId === runId, 60_000, 'the lab ending');
+    const output = await call('GET', LIVE_PATHS.labOutput(runId));
+    expect((output.body as { lines: string[] }).lines).toContain('The subscriber received: m4, m5, m6');
+    expect(running.size).toBe(0);
+  });
+
+  it('a lab name that would reach another path is still just a name', () => {
+    const { table } = mount();
+    const found = table.match('POST', LIVE_PATHS.labRun('runs'));
+    expect(found).not.toBe('method');
+    expect(found && found !== 'method' ? found.params : undefined).toEqual(['runs']);
+  });
+});
