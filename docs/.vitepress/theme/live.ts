@@ -49,6 +49,8 @@ export interface LiveConnection {
   tail: ShallowRef<TailItem[]>;
   tailing: Ref<string | undefined>;
   records: ShallowRef<Array<{ consumerId: string; record: KafkaRecord }>>;
+  /** Console consumers that ended by themselves (crashed, broker gone), with why. */
+  consumerEnds: ShallowRef<Record<string, string>>;
   labRuns: ShallowRef<Record<string, LabRunView>>;
   /** Samples over the last minute, by key (see lagKey, rateKey). */
   history: ShallowRef<Record<string, Sample[]>>;
@@ -72,6 +74,7 @@ const connection: LiveConnection = {
   tail: shallowRef([]),
   tailing: ref(),
   records: shallowRef([]),
+  consumerEnds: shallowRef({}),
   labRuns: shallowRef({}),
   history: shallowRef({}),
 };
@@ -150,6 +153,9 @@ function open(): void {
   on('kafka-record', (data) => {
     connection.records.value = [...connection.records.value, data].slice(-RECORD_LIMIT);
   });
+  on('kafka-consumer-end', (data) => {
+    connection.consumerEnds.value = { ...connection.consumerEnds.value, [data.consumerId]: data.reason };
+  });
   on('lab-output', (data) => {
     const run = connection.labRuns.value[data.runId] ?? { runId: data.runId, lab: data.lab, lines: [] };
     connection.labRuns.value = { ...connection.labRuns.value, [data.runId]: { ...run, lines: [...run.lines, data.line].slice(-OUTPUT_LIMIT) } };
@@ -158,6 +164,21 @@ function open(): void {
     const run = connection.labRuns.value[data.runId] ?? { runId: data.runId, lab: data.lab, lines: [] };
     connection.labRuns.value = { ...connection.labRuns.value, [data.runId]: { ...run, exit: { ok: data.ok, summary: data.summary } } };
   });
+}
+
+/** A run this page did not see from its start (opened mid-run): its output so far, then the stream's. */
+export function adoptLabRun(runId: string, lab: string, lines: string[]): void {
+  const run = connection.labRuns.value[runId];
+  const streamed = run?.lines ?? [];
+  connection.labRuns.value = { ...connection.labRuns.value, [runId]: { runId, lab, lines: joinOutput(lines, streamed).slice(-OUTPUT_LIMIT), exit: run?.exit } };
+}
+
+/** The output fetched so far, then the lines streamed that it does not already end with (they overlap when both saw a line). */
+export function joinOutput(fetched: readonly string[], streamed: readonly string[]): string[] {
+  for (let k = Math.min(fetched.length, streamed.length); k > 0; k--) {
+    if (fetched.slice(-k).every((line, i) => line === streamed[i])) return [...fetched, ...streamed.slice(k)];
+  }
+  return [...fetched, ...streamed];
 }
 
 function close(): void {
@@ -193,12 +214,21 @@ export function totalLag(offsets: ReadonlyArray<{ lag: number | null }>): number
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; refused: string };
 
 /** POST to a live endpoint with the token; a refusal comes back as its one line, never as a throw. */
-export async function postLive<T>(path: string, body?: unknown): Promise<ActionResult<T>> {
+export function postLive<T>(path: string, body?: unknown): Promise<ActionResult<T>> {
+  return requestLive<T>('POST', path, body);
+}
+
+/** GET a live endpoint with the token (the console's consumers, a lab run's output so far). */
+export function getLive<T>(path: string): Promise<ActionResult<T>> {
+  return requestLive<T>('GET', path);
+}
+
+async function requestLive<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ActionResult<T>> {
   const token = liveToken();
   if (!token) return { ok: false, refused: NEEDS_NPM_START };
   try {
     const response = await fetch(`${LIVE_BASE}${path}`, {
-      method: 'POST',
+      method,
       headers: { [LIVE_TOKEN_HEADER]: token, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

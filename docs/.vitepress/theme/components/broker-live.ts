@@ -6,6 +6,7 @@
  */
 import { computed, defineComponent, h, onMounted, onUnmounted, ref, type VNode } from 'vue';
 import type { BrokerView, LiveSnapshot, TailItem } from '../../../../src/live/protocol.ts';
+import { labUrl } from '../../../../src/site/shared.ts';
 import { acquireLive, liveState, liveToken, NEEDS_NPM_START, releaseLive, setTail, type LiveConnection } from '../live.ts';
 import { kafkaPanel } from './live-kafka.ts';
 import { redisPanel } from './live-redis.ts';
@@ -177,7 +178,11 @@ export const BrokerLive = defineComponent({
         available.value ? h(LiveConsole) : null,
         available.value && current ? addresses(current) : null,
         available.value && current && current.labs.length
-          ? h('p', { class: 'live-meta' }, `Running now: ${current.labs.map((l) => `${l.lab} (${l.broker})`).join(', ')}.`)
+          ? h('p', { class: 'live-meta', 'data-running-labs': current.labs.length }, [
+              'Running now: ',
+              ...current.labs.flatMap((l, i) => [i ? ', ' : '', h('a', { href: labUrl(l.lab) }, l.lab), ` (${l.broker})`]),
+              ' — its page shows its output and can stop it.',
+            ])
           : null,
       ]);
     };

@@ -6,8 +6,8 @@
  * costs the brokers nothing (a run started elsewhere shows on /broker/). Hidden on the static site.
  */
 import { defineComponent, h, nextTick, onMounted, onUnmounted, ref, watch, type PropType, type VNode } from 'vue';
-import { LIVE_PATHS, type LabRunReply } from '../../../../src/live/protocol.ts';
-import { acquireLive, liveState, liveToken, postLive, releaseLive } from '../live.ts';
+import { LIVE_PATHS, type LabOutputReply, type LabRunReply } from '../../../../src/live/protocol.ts';
+import { acquireLive, adoptLabRun, getLive, liveState, liveToken, postLive, releaseLive } from '../live.ts';
 import { brokerState, statusLine } from './broker-live.ts';
 import { kafkaPanel } from './live-kafka.ts';
 import { redisPanel } from './live-redis.ts';
@@ -41,12 +41,16 @@ export const LabRun = defineComponent({
       if (connected.value) releaseLive();
     });
 
-    // A page opened (or reloaded) while this lab runs picks the run up from the snapshot.
+    // A page opened (or reloaded) while this lab runs picks the run up from the snapshot, with what it printed so far.
     watch(
       () => live.snapshot.value?.labs,
-      (labs) => {
+      async (labs) => {
         const running = labs?.find((l) => l.lab === props.lab);
-        if (running && runId.value === undefined) runId.value = running.runId;
+        if (!running || runId.value !== undefined) return;
+        runId.value = running.runId;
+        refusal.value = '';
+        const output = await getLive<LabOutputReply>(LIVE_PATHS.labOutput(running.runId));
+        if (output.ok) adoptLabRun(running.runId, running.lab, output.value.lines);
       },
     );
     // Keep the newest output line in sight.

@@ -4,17 +4,20 @@
  * panel whose consumer is a real group member (so the live view above shows it and its
  * partitions). The server refuses what is dangerous and says why; that line is shown as is.
  */
-import { defineComponent, h, ref, type VNode } from 'vue';
+import { defineComponent, h, onMounted, ref, type VNode } from 'vue';
 import {
   LIVE_PATHS,
   type KafkaConsumerStartReply,
   type KafkaConsumerStartRequest,
+  type KafkaConsumersReply,
   type KafkaProduceReply,
   type KafkaProduceRequest,
   type RedisCommandReply,
   type RedisCommandRequest,
+  type KafkaTopicCreateReply,
+  type KafkaTopicCreateRequest,
 } from '../../../../src/live/protocol.ts';
-import { liveState, postLive } from '../live.ts';
+import { getLive, liveState, postLive } from '../live.ts';
 
 const HISTORY_KEY = 'workbook-live-redis-history';
 const HISTORY_LIMIT = 100;
@@ -128,6 +131,28 @@ export const KafkaConsole = defineComponent({
     const fromBeginning = ref(true);
     const consumers = ref<Array<{ consumerId: string; topic: string; group: string; stopped: boolean }>>([]);
     const message = ref('');
+    const newTopic = ref('');
+    const newPartitions = ref('4');
+    const topicMessage = ref('');
+
+    // Consumers started from another tab, or before a reload, are still members: list them so they can be stopped.
+    onMounted(async () => {
+      const running = await getLive<KafkaConsumersReply>(LIVE_PATHS.kafkaConsumers);
+      if (!running.ok) return;
+      const known = new Set(consumers.value.map((c) => c.consumerId));
+      consumers.value = [...consumers.value, ...running.value.consumers.filter((c) => !known.has(c.consumerId)).map((c) => ({ ...c, stopped: false }))];
+    });
+
+    const createTopic = async (): Promise<void> => {
+      const partitions = Number(newPartitions.value);
+      if (!newTopic.value.trim() || !Number.isInteger(partitions) || partitions < 1) {
+        topicMessage.value = 'Name the topic and give it a whole number of partitions, at least 1.';
+        return;
+      }
+      const request: KafkaTopicCreateRequest = { topic: newTopic.value.trim(), partitions };
+      const result = await postLive<KafkaTopicCreateReply>(LIVE_PATHS.kafkaTopics, request);
+      topicMessage.value = result.ok ? `Created ${result.value.topic} with ${result.value.partitions} partition${result.value.partitions === 1 ? '' : 's'}.` : result.refused;
+    };
 
     const produce = async (): Promise<void> => {
       const request: KafkaProduceRequest = { topic: topic.value.trim(), value: value.value };
@@ -171,6 +196,23 @@ export const KafkaConsole = defineComponent({
 
     return (): VNode =>
       h('section', { class: 'live-console is-kafka', 'aria-labelledby': 'live-kafka-console-title' }, [
+        h('h3', 'Kafka: create a topic'),
+        h(
+          'form',
+          {
+            class: 'live-form-grid',
+            onSubmit: (e: Event) => {
+              e.preventDefault();
+              void createTopic();
+            },
+          },
+          [
+            ...field('live-topic-name', 'Topic', newTopic.value, (v) => (newTopic.value = v), { required: true, autocomplete: 'off' }),
+            ...field('live-topic-partitions', 'Partitions', newPartitions.value, (v) => (newPartitions.value = v), { inputmode: 'numeric', autocomplete: 'off' }),
+            h('button', { type: 'submit', class: 'live-button' }, 'Create'),
+          ],
+        ),
+        topicMessage.value ? h('p', { class: 'live-meta', role: 'status' }, topicMessage.value) : null,
         h('h3', { id: 'live-kafka-console-title' }, 'Kafka: produce'),
         h(
           'form',
@@ -213,11 +255,13 @@ export const KafkaConsole = defineComponent({
         message.value ? h('p', { class: 'live-meta', role: 'status' }, message.value) : null,
         ...consumers.value.map((c) => {
           const records = live.records.value.filter((r) => r.consumerId === c.consumerId).slice(-30);
+          const ended = live.consumerEnds.value[c.consumerId];
+          const stopped = c.stopped || ended !== undefined;
           return h('div', { class: 'live-consumer', 'data-consumer-id': c.consumerId }, [
             h('div', { class: 'live-form-row' }, [
               h('strong', `${c.group} ← ${c.topic}`),
-              h('span', { class: 'live-meta' }, c.stopped ? 'stopped' : `${records.length} record${records.length === 1 ? '' : 's'} shown`),
-              c.stopped ? null : h('button', { type: 'button', class: 'live-button', onClick: () => void stop(c.consumerId) }, 'Leave the group'),
+              h('span', { class: 'live-meta' }, ended !== undefined ? `ended: ${ended}` : c.stopped ? 'stopped' : `${records.length} record${records.length === 1 ? '' : 's'} shown`),
+              stopped ? null : h('button', { type: 'button', class: 'live-button', onClick: () => void stop(c.consumerId) }, 'Leave the group'),
             ]),
             h(
               'ol',

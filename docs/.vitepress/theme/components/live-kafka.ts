@@ -132,16 +132,23 @@ export function groupCard(group: KafkaGroupView, timelineEvents: KafkaTimelineEv
             return h('li', { class: 'live-member', 'data-member': member.memberId, 'data-client': member.clientId }, [
               h('div', { class: 'live-member-name' }, member.clientId || member.memberId),
               h('div', { class: 'live-member-id', title: member.memberId }, `${shortId(member.memberId)} · ${member.host}${member.groupInstanceId ? ` · static ${member.groupInstanceId}` : ''}`),
-              h(
-                'ul',
-                { class: 'live-owned', 'aria-label': `partitions ${member.clientId || member.memberId} owns` },
-                member.assignment.flatMap((a) =>
-                  a.partitions
-                    .slice()
-                    .sort((x, y) => x - y)
-                    .map((p) => h('li', { class: ['live-chip', moved.has(`${a.topic}:${p}`) ? 'is-moved' : ''], 'data-owned': `${a.topic}:${p}`, key: `${a.topic}:${p}` }, `${a.topic}/${p}`)),
+              ...member.assignment
+                .filter((a) => a.partitions.length > 0)
+                .map((a) =>
+                  h('div', { class: 'live-owned-topic' }, [
+                    h('span', { class: 'live-owned-name' }, a.topic),
+                    h(
+                      'ul',
+                      { class: 'live-owned', 'aria-label': `partitions of ${a.topic} that ${member.clientId || member.memberId} owns` },
+                      a.partitions
+                        .slice()
+                        .sort((x, y) => x - y)
+                        .map((p) =>
+                          h('li', { class: ['live-chip', moved.has(`${a.topic}:${p}`) ? 'is-moved' : ''], 'data-owned': `${a.topic}:${p}`, key: `${a.topic}:${p}`, title: moved.has(`${a.topic}:${p}`) ? 'moved here in the last rebalance' : undefined }, `p${p}`),
+                        ),
+                    ),
+                  ]),
                 ),
-              ),
               member.assignment.every((a) => a.partitions.length === 0) ? h('p', { class: 'live-empty' }, 'owns no partition') : null,
             ]);
           }),
