@@ -4,7 +4,8 @@
  * A test client produces to a topic and joins a group: /broker/ shows the topic, the member and its
  * partitions; a second member joins: the page shows the partitions move and the rebalance in the
  * timeline. A lab run from its page streams its output (and Stop stops one); the console's XADD
- * appears in the stream view. It measures broker event → pixel (a record acknowledged → its high
+ * appears in the stream view (a refused command shows its reason); the Kafka console's topic,
+ * record and group member appear too. It measures broker event → pixel (a record acknowledged → its high
  * watermark drawn) and prints it. With SCREENSHOT_DIR set it keeps screenshots (CI artifacts).
  * On the static site the page says in one line that it needs `npm start`, and labs have no button.
  */
@@ -169,7 +170,48 @@ describe('/broker/ under npm start', () => {
       await page.waitForSelector(`.live-stream[data-stream="${key}"] [data-length="1"]`, { timeout: UI_TIMEOUT_MS });
       // Tailed from the link's ?stream=: the entry arrives with its fields, quotes read as redis-cli reads them.
       await page.locator('.live-tail-list li', { hasText: 'note=two words' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // A command the console refuses: its one line, shown as a refusal, not a reply.
+      await line.fill('SUBSCRIBE news');
+      await line.press('Enter');
+      await page.locator('.live-console-refused', { hasText: 'live tail' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // ↑ brings the last command back.
+      await line.press('ArrowUp');
+      expect(await line.inputValue()).toBe('SUBSCRIBE news');
       await screenshot(page, 'broker-console-xadd');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("the Kafka console's topic, record and group member appear in the view; leaving empties the group", async () => {
+    if (!browser || !site) throw new Error('setup failed (see above)');
+    const topic = uniqueName('console-topic');
+    const group = uniqueName('console-group');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await page.goto(new URL('broker/', site.url).href);
+      await page.waitForSelector('[data-live="open"]', { timeout: UI_TIMEOUT_MS });
+      await page.getByLabel('Topic', { exact: true }).first().fill(topic);
+      await page.getByLabel('Partitions').fill('2');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.waitForFunction((t) => document.querySelectorAll(`.live-topic[data-topic="${t}"] [data-high-watermark]`).length === 2, topic, { timeout: UI_TIMEOUT_MS });
+
+      await page.locator('#live-produce-topic').fill(topic);
+      await page.locator('#live-produce-key').fill('order-1');
+      await page.locator('#live-produce-value').fill('placed');
+      await page.locator('#live-produce-partition').fill('1');
+      await page.getByRole('button', { name: 'Produce' }).click();
+      await page.locator('.live-console-log li', { hasText: `→ ${topic}/1 at offset 0` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.waitForFunction((t) => document.querySelector(`.live-topic[data-topic="${t}"] [data-high-watermark="1"]`)?.textContent === '1', topic, { timeout: UI_TIMEOUT_MS });
+
+      await page.locator('#live-consume-topic').fill(topic);
+      await page.locator('#live-consume-group').fill(group);
+      await page.getByRole('button', { name: 'Join the group' }).click();
+      await page.locator('.live-consumer', { hasText: 'order-1 → placed' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.waitForFunction((id) => document.querySelectorAll(`.live-group[data-group="${id}"] .live-member [data-owned]`).length === 2, group, { timeout: UI_TIMEOUT_MS });
+
+      await page.getByRole('button', { name: 'Leave the group' }).click();
+      await page.waitForFunction((id) => document.querySelector(`.live-group[data-group="${id}"]`)?.getAttribute('data-state') === 'Empty', group, { timeout: UI_TIMEOUT_MS });
     } finally {
       await page.close();
     }
