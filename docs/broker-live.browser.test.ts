@@ -20,6 +20,7 @@ import { liveBrokersOf } from '../src/live/session.ts';
 import { launchChromium } from '../src/site/chromium.ts';
 import { startSiteServer, type SiteServer } from '../src/site/dev-server.ts';
 import { DIST_DIR } from '../src/site/paths.ts';
+import { until } from '../src/testing/wait.ts';
 import { serveStatic, type StaticSite } from '../src/site/static-server.ts';
 
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
@@ -155,6 +156,24 @@ describe('/broker/ under npm start', () => {
     }
   });
 
+  test('the page holds the events stream only while it is open: leaving it for another page closes it', async () => {
+    if (!browser || !site?.live) throw new Error('setup failed (see above)');
+    const hub = site.live.hub;
+    const page = await browser.newPage();
+    try {
+      await page.goto(new URL('broker/', site.url).href);
+      await page.waitForSelector('[data-live="open"]', { timeout: UI_TIMEOUT_MS });
+      // Earlier tests' pages are closed; their streams end when their sockets do.
+      await until(() => hub.connected === 1, 'this page is the only one connected', 5_000);
+      // In-site navigation (no reload): the component unmounts and must close its stream itself.
+      await page.locator('.VPNavBar a', { hasText: 'Labs' }).first().click();
+      await page.waitForURL(/\/labs\/$/, { timeout: UI_TIMEOUT_MS });
+      await until(() => hub.connected === 0, 'the events stream closed after leaving /broker/', 5_000);
+    } finally {
+      await page.close();
+    }
+  });
+
   test("the console's XADD appears in the stream view", async () => {
     if (!browser || !site) throw new Error('setup failed (see above)');
     const key = uniqueName('live-stream');
@@ -191,8 +210,8 @@ describe('/broker/ under npm start', () => {
     try {
       await page.goto(new URL('broker/', site.url).href);
       await page.waitForSelector('[data-live="open"]', { timeout: UI_TIMEOUT_MS });
-      await page.getByLabel('Topic', { exact: true }).first().fill(topic);
-      await page.getByLabel('Partitions').fill('2');
+      await page.locator('#live-topic-name').fill(topic);
+      await page.locator('#live-topic-partitions').fill('2');
       await page.getByRole('button', { name: 'Create' }).click();
       await page.waitForFunction((t) => document.querySelectorAll(`.live-topic[data-topic="${t}"] [data-high-watermark]`).length === 2, topic, { timeout: UI_TIMEOUT_MS });
 

@@ -153,7 +153,11 @@ export const BrokerLive = defineComponent({
       if (read.tail) setTail(read.tail);
       acquireLive();
     });
-    onUnmounted(releaseLive);
+    onUnmounted(() => {
+      releaseLive();
+      // The tail this page chose (or its link's ?stream=) is not the next page's.
+      setTail(undefined);
+    });
     const snapshot = computed(() => live.snapshot.value);
     return (): VNode => {
       const current = snapshot.value;
