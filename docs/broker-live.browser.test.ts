@@ -10,8 +10,10 @@
  * On the static site the page says in one line that it needs `npm start`, and labs have no button.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -182,7 +184,8 @@ describe('/broker/ under npm start', () => {
       await page.goto(new URL(`broker/?stream=${encodeURIComponent(key)}`, site.url).href);
       const line = page.locator('#live-redis-line');
       await line.waitFor({ timeout: UI_TIMEOUT_MS });
-      await page.waitForSelector('[data-live="open"]', { timeout: UI_TIMEOUT_MS });
+      // A snapshot has arrived: the server reads Redis for this page, and its tail of the stream is running.
+      await page.waitForSelector('[data-live="open"]:not([data-snapshot-at=""])', { timeout: UI_TIMEOUT_MS });
       await line.fill(`XADD ${key} * order 42 note "two words"`);
       await line.press('Enter');
       await page.locator('.live-console-output', { hasText: /"\d+-\d+"/ }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -233,6 +236,45 @@ describe('/broker/ under npm start', () => {
       await page.waitForFunction((id) => document.querySelector(`.live-group[data-group="${id}"]`)?.getAttribute('data-state') === 'Empty', group, { timeout: UI_TIMEOUT_MS });
     } finally {
       await page.close();
+    }
+  });
+
+  test('with live data (groups, members, streams, pending entries) axe finds no serious or critical violation, light and dark', async () => {
+    if (!browser || !site) throw new Error('setup failed (see above)');
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    // Its own data, so it draws every kind of card: a group with a member, a stream group with a pending entry.
+    const topic = uniqueName('axe-topic');
+    await producer?.send({ topic, messages: [{ value: 'one' }] });
+    await joinGroup('axe-member', uniqueName('axe-group'), topic);
+    const stream = uniqueName('axe-stream');
+    const redis = new Redis(session?.endpoint('redis')?.address ?? '');
+    try {
+      await redis.xadd(stream, '*', 'order', '1');
+      await redis.xgroup('CREATE', stream, 'shipping', '0');
+      await redis.xreadgroup('GROUP', 'shipping', 'worker-1', 'COUNT', 1, 'STREAMS', stream, '>');
+    } finally {
+      redis.disconnect();
+    }
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+      try {
+        const page = await context.newPage();
+        await page.goto(new URL('broker/', site.url).href);
+        await page.waitForSelector('.live-group[data-group] .live-member[data-client="axe-member"]', { timeout: UI_TIMEOUT_MS });
+        await page.waitForSelector(`.live-stream[data-stream="${stream}"] [data-consumer="worker-1"]`, { timeout: UI_TIMEOUT_MS });
+        // The pending entries open, so their table is checked too.
+        await page.locator(`.live-stream[data-stream="${stream}"] .live-pending summary`).click();
+        await page.addScriptTag({ content: axe });
+        const found = await page.evaluate(async () => {
+          type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+          const result = await (window as unknown as { axe: { run: (context: Document, options: object) => Promise<Result> } }).axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')).join(' | ')}`);
+        });
+        expect(found, `${colorScheme} theme`).toEqual([]);
+        if (colorScheme === 'dark') await screenshot(page, 'broker-dark');
+      } finally {
+        await context.close();
+      }
     }
   });
 

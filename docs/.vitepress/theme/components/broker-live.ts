@@ -130,7 +130,7 @@ const TailPanel = defineComponent({
         ]),
         h(
           'ol',
-          { class: 'live-tail-list', 'aria-live': 'polite', 'data-tail': current ?? '' },
+          { class: 'live-tail-list', 'aria-live': 'polite', 'data-tail': current ?? '', tabindex: 0, 'aria-label': 'What arrived, newest first' },
           live.tail.value.length === 0
             ? [h('li', { class: 'live-empty' }, current ? 'Nothing has arrived yet.' : 'Pick a channel, stream or topic to see each message as it arrives.')]
             : [...live.tail.value].reverse().slice(0, 50).map((item) => h('li', [h('time', new Date(item.at).toLocaleTimeString()), ' ', tailLine(item)])),

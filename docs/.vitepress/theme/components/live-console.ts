@@ -231,7 +231,7 @@ export const KafkaConsole = defineComponent({
             h('button', { type: 'submit', class: 'live-button' }, 'Produce'),
           ],
         ),
-        h('ul', { class: 'live-console-log', 'aria-live': 'polite' }, produced.value.map((p) => h('li', p))),
+        h('ul', { class: 'live-console-log', 'aria-live': 'polite', tabindex: 0, 'aria-label': 'Records produced' }, produced.value.map((p) => h('li', p))),
         h('h3', 'Kafka: consume in a group'),
         h(
           'form',
@@ -265,7 +265,7 @@ export const KafkaConsole = defineComponent({
             ]),
             h(
               'ol',
-              { class: 'live-tail-list' },
+              { class: 'live-tail-list', tabindex: 0, 'aria-label': `Records of ${c.group}` },
               records.map((r) => h('li', `${r.record.topic}/${r.record.partition}@${r.record.offset} ${r.record.key ?? '∅'} → ${r.record.value ?? '∅'}`)),
             ),
           ]);

@@ -179,7 +179,7 @@ export function timeline(events: KafkaTimelineEvent[]): VNode {
     h('h3', { class: 'live-heading' }, 'Timeline'),
     newest.length === 0
       ? h('p', { class: 'live-empty' }, 'Rebalances, transactions and new topics appear here as they happen.')
-      : h('ol', { class: 'live-timeline-list', reversed: true }, newest.map((event) => h('li', { class: `is-${event.kind}`, 'data-kind': event.kind }, [h('time', { datetime: new Date(event.at).toISOString() }, new Date(event.at).toLocaleTimeString()), ' ', describe(event)]))),
+      : h('ol', { class: 'live-timeline-list', reversed: true, tabindex: 0, 'aria-label': 'Rebalances, transactions and topics, newest first' }, newest.map((event) => h('li', { class: `is-${event.kind}`, 'data-kind': event.kind }, [h('time', { datetime: new Date(event.at).toISOString() }, new Date(event.at).toLocaleTimeString()), ' ', describe(event)]))),
   ]);
 }
 
