@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from '../src/catalog/paths.ts';
 import { benchLearnLoop } from './learn-loop.ts';
+import { benchLiveCost } from './live.ts';
 
 const wanted = process.argv.slice(2);
 const run = (name: string): boolean => wanted.length === 0 || wanted.includes(name);
@@ -18,6 +19,14 @@ if (run('learn-loop')) {
   console.log(`median ${result.medianMs} ms, p90 ${result.p90Ms} ms over ${result.saves} saves (min ${result.minMs}, max ${result.maxMs})`);
   mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
   writeFileSync(join(ROOT, 'artifacts', 'bench-learn-loop.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+if (run('live')) {
+  console.log('\n== live view: save → verdict under npm start, with and without a live page open ==');
+  const result = await benchLiveCost();
+  console.log(`median ${result.closedMedianMs} ms without, ${result.openMedianMs} ms with a page open (${result.growthPercent} %) over ${result.saves} saves`);
+  mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
+  writeFileSync(join(ROOT, 'artifacts', 'bench-live.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
 
 // The Kafka and site benchmarks start brokers, JVMs and browsers of their own: separate processes.

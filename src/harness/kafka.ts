@@ -7,7 +7,7 @@
  *   127.0.0.1 port, stopped on exit and Ctrl-C.
  */
 import { connect } from 'node:net';
-import { startEmbeddedKafka } from '../kafka/broker/index.ts';
+import { startEmbeddedKafka, type KafkaInspector } from '../kafka/broker/index.ts';
 import { BrokerUnavailableError, describeError } from './errors.ts';
 
 export interface KafkaServer {
@@ -16,6 +16,8 @@ export interface KafkaServer {
   bootstrap: string;
   /** True when this process runs the broker (and will stop it). */
   embedded: boolean;
+  /** The embedded broker's extras (generations, transactions); absent for KAFKA_BROKERS. */
+  inspector?: KafkaInspector;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   }
   try {
     const kafka = await startEmbeddedKafka({ brokers: options.brokers, log: options.log });
-    return { brokers: kafka.brokers, bootstrap: kafka.bootstrap, embedded: true, stop: () => kafka.stop() };
+    return { brokers: kafka.brokers, bootstrap: kafka.bootstrap, embedded: true, inspector: kafka.inspector, stop: () => kafka.stop() };
   } catch (error) {
     // The embedded broker is this process listening on 127.0.0.1: only a machine without a free port stops it.
     throw new BrokerUnavailableError('kafka', `The embedded Kafka broker could not start (${describeError(error)}).`, 'Free a port on 127.0.0.1, or set KAFKA_BROKERS to a running cluster (`docker compose up -d kafka`).');

@@ -8,6 +8,7 @@
 import type { Broker } from '../catalog/catalog.ts';
 import { BrokerUnavailableError, describeError } from '../harness/errors.ts';
 import { startKafka, type KafkaServer } from '../harness/kafka.ts';
+import type { KafkaInspector } from '../kafka/broker/index.ts';
 import { startRedis, type RedisServer } from '../harness/redis.ts';
 import type { SnsServer } from '../harness/sns.ts';
 
@@ -19,6 +20,8 @@ export interface BrokerEndpoint {
   /** Redis: its URL; Kafka: host:port of every broker, comma-separated; SNS: the endpoint URL. */
   address: string;
   embedded: boolean;
+  /** The embedded Kafka broker's extras, for the live view. */
+  kafkaInspector?: KafkaInspector;
 }
 
 interface Started {
@@ -59,7 +62,7 @@ const STARTERS: Record<RealBroker, (log: (line: string) => void) => Promise<Star
     return {
       line: kafka.embedded ? `Kafka: ${kafka.bootstrap} (embedded; any Kafka client can use it while the loop runs)` : `Kafka: ${kafka.brokers.join(',')} (from KAFKA_BROKERS)`,
       env: { KAFKA_BROKERS: kafka.brokers.join(',') },
-      endpoint: { address: kafka.brokers.join(','), embedded: kafka.embedded },
+      endpoint: { address: kafka.brokers.join(','), embedded: kafka.embedded, kafkaInspector: kafka.inspector },
       stop: () => kafka.stop(),
     };
   },

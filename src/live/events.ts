@@ -22,7 +22,9 @@ import type { LiveBrokers, LiveLabRun } from './routes.ts';
 /** Snapshots go out at least this often while a page is open ("within a second"). */
 export const SNAPSHOT_INTERVAL_MS = 500;
 /** …and no more often than this, however busy the brokers are. */
-const MIN_GAP_MS = 100;
+const MIN_GAP_MS = 200;
+/** What may wait unsent for one page before its events are skipped. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** A read that takes longer than this is reported as a broker that does not answer. */
 const READ_TIMEOUT_MS = 5_000;
 
@@ -65,6 +67,7 @@ export class LiveHub {
   private readonly streamTails = new Map<string, { stop(): void }>();
   private readonly topicTails = new Map<string, Promise<Consumer | undefined>>();
   private forgetChannelListener: (() => void) | undefined;
+  private forgetTransactions: (() => void) | undefined;
 
   constructor(
     private readonly brokers: LiveBrokers,
@@ -73,6 +76,11 @@ export class LiveHub {
 
   get connected(): number {
     return this.clients.size;
+  }
+
+  /** True while the snapshot loop runs (a page is open, or the last one has just gone). */
+  get polling(): boolean {
+    return this.running !== undefined;
   }
 
   readonly labs = {
@@ -114,9 +122,13 @@ export class LiveHub {
 
   /** Sends `event` to every open page (tails only to the pages tailing that source). */
   publish(event: LiveEvent): void {
+    let frame: string | undefined;
     for (const client of this.clients) {
       if (event.type === 'tail' && !(client.tail && tailMatches(client.tail, event.data))) continue;
-      client.response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      // A page that does not keep up (a frozen tab) skips events rather than piling them up here: the next snapshot says it all.
+      if (client.response.writableLength > MAX_BUFFERED_BYTES) continue;
+      frame ??= `event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+      client.response.write(frame);
     }
   }
 
@@ -182,8 +194,12 @@ export class LiveHub {
   private async readKafka(): Promise<BrokerView<KafkaView>> {
     const endpoint = this.brokers.kafka();
     if (!endpoint) return this.notReady('kafka');
-    this.kafka ??= new KafkaStateReader(endpoint);
-    return this.readWith('Kafka', () => (this.kafka as KafkaStateReader).read());
+    if (!this.kafka) this.kafka = new KafkaStateReader(endpoint);
+    this.forgetTransactions ??= this.kafka.watchTransactions(() => this.poke());
+    const reader = this.kafka;
+    const view = await this.readWith('Kafka', () => reader.read());
+    if (view.state === 'unavailable') await reader.disconnect();
+    return view;
   }
 
   private async readRedis(): Promise<BrokerView<RedisView>> {
@@ -198,7 +214,8 @@ export class LiveHub {
       });
       this.updateTails();
     }
-    return this.readWith('Redis', () => (this.redis as RedisStateReader).read());
+    const reader = this.redis;
+    return this.readWith('Redis', () => reader.read());
   }
 
   /** Opening the live page starts the brokers that are not started yet. */
@@ -234,6 +251,8 @@ export class LiveHub {
   private async closeReaders(): Promise<void> {
     this.forgetChannelListener?.();
     this.forgetChannelListener = undefined;
+    this.forgetTransactions?.();
+    this.forgetTransactions = undefined;
     const { kafka, redis } = this;
     this.redis = undefined;
     // The Kafka reader keeps its timeline for the next page: only its connections close.

@@ -22,6 +22,9 @@ const EARLIEST = -2;
 const LATEST = -1;
 
 type Offsets = Map<string, number>; // `${topic}/${partition}` → offset
+type Committed = Awaited<ReturnType<Admin['fetchOffsets']>>;
+/** How often an Empty group's committed offsets are read again. */
+const IDLE_GROUP_REFRESH_MS = 5_000;
 
 export class KafkaStateReader {
   private admin: Admin | undefined;
@@ -31,6 +34,7 @@ export class KafkaStateReader {
   private previous: { topics: Set<string>; groups: Map<string, KafkaGroupView> } | undefined;
   /** (time, total high watermark) per topic over the last few seconds. */
   private readonly history = new Map<string, Array<{ at: number; total: number }>>();
+  private readonly idleOffsets = new Map<string, { at: number; offsets: Committed }>();
   /** Each group's last Stable/Empty view: a rebalance is the difference between two of them. */
   private readonly settledGroups = new Map<string, KafkaGroupView>();
 
@@ -67,6 +71,7 @@ export class KafkaStateReader {
       return { name: topic.name, partitions, messagesPerSecond: this.rate(topic.name, total, now) };
     });
 
+    for (const name of this.history.keys()) if (!topics.some((t) => t.name === name)) this.history.delete(name);
     const groupIds = listed.map((g) => g.groupId).filter((id) => !id.startsWith(LIVE_GROUP_PREFIX)).sort();
     const groups = groupIds.length > 0 ? await this.readGroups(admin, groupIds, highWatermark) : [];
 
@@ -83,15 +88,33 @@ export class KafkaStateReader {
 
   /** Closes every connection; the timeline stays (a page opened later still shows it). */
   async close(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
     this.previous = undefined;
     this.history.clear();
     this.settledGroups.clear();
+    this.idleOffsets.clear();
+    await this.disconnect();
+  }
+
+  /** Drops the connections only (after a failed read): the next read reconnects and diffs against the last good one. */
+  async disconnect(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
     const raws = [...this.raw.values()];
     this.raw.clear();
     for (const raw of raws) void raw.then((client) => client.close(), () => {});
     await admin?.disconnect().catch(() => {});
+  }
+
+  /**
+   * The embedded broker tells of each transaction as it opens and ends (a real cluster's admin API
+   * cannot: DescribeTransactions is flexible-only); `changed` is called after each. Undefined when
+   * the broker cannot tell. Returns how to stop listening.
+   */
+  watchTransactions(changed: () => void): (() => void) | undefined {
+    return this.endpoint.inspector?.observeTransactions((event) => {
+      this.push({ at: Date.now(), kind: 'transaction', ...event });
+      changed();
+    });
   }
 
   private async connectedAdmin(): Promise<Admin> {
@@ -113,7 +136,7 @@ export class KafkaStateReader {
           host: member.clientHost,
           assignment: group.protocolType === 'consumer' ? decodeAssignment(member.memberAssignment) : [],
         }));
-        const committed = await admin.fetchOffsets({ groupId: group.groupId }).catch(() => []);
+        const committed = await this.committedOffsets(admin, group.groupId, group.state);
         const offsets: KafkaGroupView['offsets'] = [];
         const seen = new Set<string>();
         for (const { topic, partitions } of committed) {
@@ -135,9 +158,24 @@ export class KafkaStateReader {
           }
         }
         offsets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-        return { id: group.groupId, state: group.state, protocolType: group.protocolType, protocol: group.protocol, members, offsets };
+        const generation = this.endpoint.inspector?.generation(group.groupId);
+        return { id: group.groupId, state: group.state, ...(generation === undefined ? {} : { generation }), protocolType: group.protocolType, protocol: group.protocol, members, offsets };
       }),
     );
+  }
+
+  /**
+   * A group's committed offsets. An Empty group's change only when someone commits from outside
+   * (rare): they are asked for every few seconds rather than every read, so the dozens of finished
+   * groups a session's tests leave behind cost the broker little while a page is open.
+   */
+  private async committedOffsets(admin: Admin, groupId: string, state: string): Promise<Committed> {
+    const cached = this.idleOffsets.get(groupId);
+    if (state === 'Empty' && cached && Date.now() - cached.at < IDLE_GROUP_REFRESH_MS) return cached.offsets;
+    const offsets: Committed = await admin.fetchOffsets({ groupId }).catch(() => []);
+    if (state === 'Empty') this.idleOffsets.set(groupId, { at: Date.now(), offsets });
+    else this.idleOffsets.delete(groupId);
+    return offsets;
   }
 
   /** ListOffsets v2 (isolation 0: high watermark; 1: last stable offset; timestamp -2: log start) to each partition's leader. */
@@ -212,7 +250,7 @@ export class KafkaStateReader {
       this.settledGroups.set(group.id, group);
       if (baseline) continue; // the first read after opening is what was there: no event
       const change = rebalanceBetween(before ?? { ...group, members: [] }, group);
-      if (change) this.push({ at: now, kind: 'rebalance', group: group.id, ...change });
+      if (change) this.push({ at: now, kind: 'rebalance', group: group.id, ...(group.generation === undefined ? {} : { generation: group.generation }), ...change });
     }
   }
 

@@ -44,6 +44,8 @@ export class RedisStateReader {
     const channelNames = ((await redis.pubsub('CHANNELS')) as string[]).sort().slice(0, MAX_CHANNELS);
     const counts = channelNames.length > 0 ? ((await redis.pubsub('NUMSUB', ...channelNames)) as Array<string | number>) : [];
     const channels = channelNames.map((name, i) => ({ name, subscribers: Number(counts[i * 2 + 1] ?? 0), messagesPerSecond: this.rate(name, now) }));
+    // Messages to channels nobody listens on (tests use a new name each run) must not pile up.
+    for (const name of this.arrivals.keys()) if (this.rate(name, now) === 0 && (this.arrivals.get(name)?.length ?? 0) === 0) this.arrivals.delete(name);
     // Our own PSUBSCRIBE * is one of them: not the learner's.
     const numpat = Math.max(0, Number(await redis.pubsub('NUMPAT')) - (this.subscriber ? 1 : 0));
     const streams = await this.readStreams(redis);

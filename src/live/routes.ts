@@ -9,6 +9,7 @@
  * Modules are listed in src/live/route-modules.ts.
  */
 import type { Broker } from '../catalog/catalog.ts';
+import type { KafkaInspector } from '../kafka/broker/index.ts';
 import type { LiveEvent, LiveRefusal, LiveSnapshot } from './protocol.ts';
 
 export interface LiveRequest {
@@ -49,6 +50,8 @@ export interface LiveKafkaEndpoint {
   brokers: string[];
   /** True for the embedded broker; false for KAFKA_BROKERS. */
   embedded: boolean;
+  /** The embedded broker's extras (group generations, the transactions timeline); absent for a real cluster. */
+  inspector?: KafkaInspector;
 }
 
 /** The learner session's brokers: the very ones the loop's tests use. */

@@ -11,7 +11,7 @@ export function liveBrokersOf(session: SessionBrokers): LiveBrokers {
     },
     kafka: () => {
       const endpoint = session.endpoint('kafka');
-      return endpoint && { brokers: endpoint.address.split(','), embedded: endpoint.embedded };
+      return endpoint && { brokers: endpoint.address.split(','), embedded: endpoint.embedded, inspector: endpoint.kafkaInspector };
     },
     env: () => session.env(),
   };

@@ -1,13 +1,15 @@
 /**
  * `npm start` end to end, in a copy of the workbook: the site and the learner's loop start side by
  * side (on the next port when the preferred one is busy), the site answers with the learner's
- * progress, and one Ctrl-C stops both.
+ * progress, its live view shows the very brokers the loop's tests use, and one Ctrl-C stops both.
  */
 import { cpSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../catalog/paths.ts';
+import { openEvents } from '../live/live-test-kit.ts';
+import { LIVE_TOKEN_META } from '../live/protocol.ts';
 import { CliProcess, createSandbox, type Sandbox } from '../testing/sandbox.ts';
 import { until, within } from '../testing/wait.ts';
 import { PROGRESS_ENDPOINT } from './progress-protocol.ts';
@@ -48,6 +50,22 @@ describe('npm start', () => {
       const progress = (await (await fetch(new URL(PROGRESS_ENDPOINT, url))).json()) as { current?: string };
       expect(progress.current, 'the site reports the exercise the loop is on').toMatch(/^\d{2}_\w+\/\d{2}_\w+$/);
       expect(siteMs, 'time to the site address').toBeLessThan(30_000);
+
+      // The live view: the page carries the session token, and the snapshots show the loop's own brokers.
+      const page = await (await fetch(new URL('/exercises/', url))).text();
+      const token = new RegExp(`<meta name="${LIVE_TOKEN_META}" content="([\\w-]+)"`).exec(page)?.[1];
+      expect(token, 'the live token in the served page').toBeDefined();
+      const live = await openEvents(Number(port), token ?? '');
+      try {
+        const loopRedisPort = start.output.match(/redis-cli -p (\d+)/)?.[1];
+        const events = await live.events.waitUntil((e) => e.type === 'snapshot' && e.data.redis.state === 'ready' && e.data.kafka.state === 'ready', 15_000, 'a snapshot with both brokers ready');
+        const snapshot = events.findLast((e) => e.type === 'snapshot');
+        if (snapshot?.type !== 'snapshot' || snapshot.data.redis.state !== 'ready' || snapshot.data.kafka.state !== 'ready') throw new Error('no snapshot');
+        expect(snapshot.data.redis.commands, 'the live view reads the loop’s Redis').toEqual([`redis-cli -p ${loopRedisPort}`]);
+        expect(start.output, 'the live view reads the loop’s Kafka').toContain(`Kafka: ${snapshot.data.kafka.bootstrap} (embedded`);
+      } finally {
+        live.close();
+      }
 
       start.child.kill('SIGINT');
       // The code itself is the loop's business (its test runner sets its own on SIGINT); what matters is that it ends.

@@ -187,6 +187,11 @@ export class GroupCoordinator {
     return errors;
   }
 
+  /** The group's generation (DescribeGroups does not carry it; the live view shows it). */
+  generation(groupId: string): number | undefined {
+    return this.groups.get(groupId)?.generationId;
+  }
+
   describe(groupId: string): GroupSummary {
     return this.groups.get(groupId)?.summary() ?? { state: 'Dead', protocolType: '', protocolName: '', members: [] };
   }

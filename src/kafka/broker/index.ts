@@ -11,6 +11,7 @@ import { WorkbookError, describeError } from '../../harness/errors.ts';
 import { onShutdown } from '../../harness/shutdown.ts';
 import { Cluster, MAX_PARTITIONS_PER_TOPIC, type BrokerNode } from './cluster.ts';
 import { BrokerServer } from './server.ts';
+import type { TransactionEvent } from './transaction-coordinator.ts';
 
 export interface EmbeddedKafkaOptions {
   /** Default 1. */
@@ -38,11 +39,22 @@ export interface EmbeddedKafkaOptions {
   log?: (line: string) => void;
 }
 
+/** What the embedded broker can tell beyond the Kafka protocol (the live view's extras). */
+export interface KafkaInspector {
+  /** A group's generation, which DescribeGroups does not carry. */
+  generation(groupId: string): number | undefined;
+  /** Tells `observer` of every transaction opening, committing or aborting; returns how to stop. */
+  observeTransactions(observer: (event: TransactionEvent) => void): () => void;
+  /** Client connections open now, on every broker of the cluster (a test that nothing is left connected). */
+  connections(): number;
+}
+
 export interface EmbeddedKafka {
   /** 'host:port' of broker 0. */
   bootstrap: string;
   /** 'host:port' of every broker, by node id. */
   brokers: string[];
+  inspector: KafkaInspector;
   /** Closes all servers and sockets; idempotent. */
   stop(): Promise<void>;
 }
@@ -96,7 +108,12 @@ export async function startEmbeddedKafka(options: EmbeddedKafkaOptions = {}): Pr
     if (result.status === 'fulfilled') nodes[i]!.port = result.value;
   });
   const addresses = nodes.map((node) => `${node.host}:${node.port}`);
-  return { bootstrap: addresses[0]!, brokers: addresses, stop };
+  const inspector: KafkaInspector = {
+    generation: (groupId) => cluster.groups.generation(groupId),
+    observeTransactions: (observer) => cluster.transactions.observe(observer),
+    connections: () => servers.reduce((sum, server) => sum + server.connectionCount, 0),
+  };
+  return { bootstrap: addresses[0]!, brokers: addresses, inspector, stop };
 }
 
 function integerOption(name: string, value: number, min: number, max: number): number {

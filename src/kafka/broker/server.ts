@@ -21,6 +21,11 @@ export class BrokerServer {
     });
   }
 
+  /** Client connections open now. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
   /** Resolves with the port bound; rejects with the listen error (e.g. EADDRINUSE). */
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -26,7 +26,15 @@ interface TopicPartition {
   partition: number;
 }
 
+/** What an observer (the live view's timeline) is told: a transaction opened, committed or aborted. */
+export interface TransactionEvent {
+  transactionalId: string;
+  state: 'open' | 'committed' | 'aborted';
+  partitions: TopicPartition[];
+}
+
 interface Transaction {
+  transactionalId: string;
   producerId: number;
   /** -1 until the first InitProducerId completes. */
   producerEpoch: number;
@@ -55,6 +63,7 @@ const key = (topic: string, partition: number): string => `${topic}\0${partition
 
 export class TransactionCoordinator {
   private readonly transactions = new Map<string, Transaction>();
+  private readonly observers = new Set<(event: TransactionEvent) => void>();
 
   constructor(private readonly deps: TransactionDependencies) {}
 
@@ -70,6 +79,7 @@ export class TransactionCoordinator {
     let txn = this.transactions.get(transactionalId);
     if (!txn) {
       txn = {
+        transactionalId,
         producerId: this.deps.allocateProducerId(),
         producerEpoch: -1,
         timeoutMs,
@@ -145,7 +155,14 @@ export class TransactionCoordinator {
     return txn.state === 'Ongoing' && txn.groups.has(groupId) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
   }
 
+  /** Tells `observer` of every transaction that opens, commits or aborts from now on; returns how to stop. */
+  observe(observer: (event: TransactionEvent) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   close(): void {
+    this.observers.clear();
     for (const txn of this.transactions.values()) clearTimeout(txn.timer);
     this.transactions.clear();
   }
@@ -168,6 +185,13 @@ export class TransactionCoordinator {
       if (txn.state === 'Ongoing') this.fenceAndAbort(txn);
     }, txn.timeoutMs);
     txn.timer.unref();
+    this.tell(txn, 'open');
+  }
+
+  private tell(txn: Transaction, state: TransactionEvent['state']): void {
+    if (this.observers.size === 0) return;
+    const event: TransactionEvent = { transactionalId: txn.transactionalId, state, partitions: [...txn.partitions.values()].map((p) => ({ ...p })) };
+    for (const observer of this.observers) observer(event);
   }
 
   /** A timed-out transaction, or one a new instance takes over, is aborted under a bumped epoch. */
@@ -185,6 +209,7 @@ export class TransactionCoordinator {
       this.deps.partition(topic, partition)?.writeMarker(commit ? 'commit' : 'abort', txn.producerId, txn.producerEpoch, now);
     }
     this.deps.groups.completeTransaction(txn.producerId, txn.groups, commit);
+    this.tell(txn, commit ? 'committed' : 'aborted');
     txn.partitions.clear();
     txn.groups.clear();
     txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
