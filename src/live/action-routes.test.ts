@@ -3,8 +3,9 @@ import { createTopic, kafkaBrokers, uniqueName } from '#testing/kafka';
 import { redisUrl, unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { liveActionRoutes } from './action-routes.ts';
-import { LIVE_PATHS, type LiveEvent } from './protocol.ts';
-import { LiveRouteTable, type LiveContext, type LiveResponse } from './routes.ts';
+import { openEvents, ownHeaders, send, serveLive } from './live-test-kit.ts';
+import { LIVE_PATHS, LIVE_TOKEN_HEADER, type LiveEvent } from './protocol.ts';
+import { LiveRouteTable, type LiveBrokers, type LiveContext, type LiveResponse } from './routes.ts';
 
 /**
  * The acting routes through the route table, as the site server dispatches them (the guard in
@@ -90,5 +91,50 @@ describe('the acting routes', () => {
     const found = table.match('POST', LIVE_PATHS.labRun('runs'));
     expect(found).not.toBe('method');
     expect(found && found !== 'method' ? found.params : undefined).toEqual(['runs']);
+  });
+});
+
+describe('the acting routes on the live server, over HTTP', () => {
+  const brokers = (): LiveBrokers => ({
+    ensure: async () => undefined,
+    redis: () => ({ url: redisUrl(), embedded: true }),
+    kafka: () => ({ brokers: kafkaBrokers(), embedded: true }),
+    env: () => ({ REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(',') }),
+  });
+
+  it('the console XADD appears in the stream view; a lab streams its output to the page', async () => {
+    const server = await serveLive(brokers(), [liveActionRoutes]);
+    closers.push(() => server.close());
+    const stream = unique('http-console');
+    const page = await openEvents(server.port, server.token);
+    closers.push(() => page.close());
+
+    const xadd = await send(server.port, 'POST', LIVE_PATHS.redisCommand, ownHeaders(server.port, server.token), JSON.stringify({ line: `XADD ${stream} * id 1 note "from the page"` }));
+    expect(xadd.status).toBe(200);
+    const { reply } = JSON.parse(xadd.body) as { reply: string };
+    // The stream view (the snapshots) shows the entry; the tail, opened before, may or may not have been listening yet.
+    const inView = (e: LiveEvent): boolean => e.type === 'snapshot' && e.data.redis.state === 'ready' && e.data.redis.streams.some((s) => s.key === stream && s.lastId === reply && s.length === 1);
+    await page.events.waitUntil(inView, 10_000, 'the XADD in the stream view');
+
+    const run = await send(server.port, 'POST', LIVE_PATHS.labRun('late-subscriber'), ownHeaders(server.port, server.token));
+    expect(run.status).toBe(200);
+    const { runId } = JSON.parse(run.body) as { runId: string };
+    await page.events.waitUntil((e) => e.type === 'lab-exit' && e.data.runId === runId, 60_000, 'the lab ending');
+    const lines = page.events.items.flatMap((e) => (e.type === 'lab-output' && e.data.runId === runId ? [e.data.line] : []));
+    expect(lines).toContain('The subscriber received: m4, m5, m6');
+  });
+
+  it('without the token, or from another origin, nothing is run', async () => {
+    const server = await serveLive(brokers(), [liveActionRoutes]);
+    closers.push(() => server.close());
+    const key = unique('untouched');
+    const { [LIVE_TOKEN_HEADER]: _token, ...noToken } = ownHeaders(server.port, server.token);
+    const foreign = { ...ownHeaders(server.port, server.token), Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+    for (const headers of [noToken, foreign]) {
+      expect((await send(server.port, 'POST', LIVE_PATHS.redisCommand, headers, JSON.stringify({ line: `SET ${key} x` }))).status).toBe(403);
+      expect((await send(server.port, 'POST', LIVE_PATHS.labRun('late-subscriber'), headers)).status).toBe(403);
+    }
+    const check = await send(server.port, 'POST', LIVE_PATHS.redisCommand, ownHeaders(server.port, server.token), JSON.stringify({ line: `EXISTS ${key}` }));
+    expect(JSON.parse(check.body)).toMatchObject({ reply: 0 });
   });
 });

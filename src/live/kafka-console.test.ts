@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTopic, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
 import { Inbox, until } from '#testing/wait';
@@ -137,6 +138,13 @@ describe('the Kafka console', () => {
     expect(topics).not.toContain(mine);
   });
 
+  it('leaves Kafka\'s internal topics alone, even on its own broker', async () => {
+    const { cli } = consoleOn(true);
+    await expect(cli.produce({ topic: '__consumer_offsets', value: 'x' })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/internal topics/) as string });
+    await expect(cli.deleteTopic('__consumer_offsets')).rejects.toMatchObject({ status: 403 });
+    await expect(cli.createTopic({ topic: '__mine' })).rejects.toMatchObject({ status: 403 });
+  });
+
   it('deletes any topic on the workbook\'s own broker', async () => {
     const { cli } = consoleOn(true);
     const topic = uniqueName('console-any');
@@ -157,3 +165,40 @@ describe('the Kafka console', () => {
     await expect(cli.produce({ topic, value: 'x' })).rejects.toMatchObject({ status: 503 });
   });
 });
+
+describe('the Kafka console when idle', () => {
+  it('closes its producer and admin connections after the idle time, and opens new ones for the next request', async () => {
+    const cli = kafkaConsole({ kafka: async () => ({ brokers: kafkaBrokers(), embedded: true }), publish: () => {}, idleMs: 300 });
+    open.push(cli);
+    const topic = uniqueName('console-idle');
+    await createTopic(topic, 1);
+    await cli.produce({ topic, value: 'one' });
+    // Connections are not visible to the Kafka protocol: count this process's sockets to the broker's port.
+    const port = Number(kafkaBrokers()[0]?.split(':')[1]);
+    const mine = (): number => connectionsTo(port);
+    const busy = mine();
+    expect(busy).toBeGreaterThan(0);
+    await until(() => mine() < busy, 'the console closing its idle connections', 5_000);
+    expect(await cli.produce({ topic, value: 'two' })).toMatchObject({ offset: '1' });
+  });
+});
+
+/** Established TCP connections of this process to 127.0.0.1:<port> (from /proc/net/tcp and our fds). */
+function connectionsTo(port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[2]?.endsWith(`:${hexPort}`) && fields[3] === '01' && inodes.has(fields[9] ?? '')).length;
+}

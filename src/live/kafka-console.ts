@@ -29,6 +29,11 @@ export interface KafkaConsoleOptions {
   joinTimeoutMs?: number;
   /** Consumers running at once, at most (each is a connection and a heartbeat). */
   maxConsumers?: number;
+  /**
+   * The producer's and admin's connections close after this long without a request: an idle page
+   * costs the broker nothing. (Requests take seconds at most, so none is cut off.) Default 2 min.
+   */
+  idleMs?: number;
 }
 
 export interface KafkaConsole {
@@ -46,6 +51,11 @@ export interface KafkaConsole {
 /** Kafka's rule for topic names (at most 249 of letters, digits, '.', '_', '-'). */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
+/** Kafka's own topics (`__consumer_offsets`, `__transaction_state`): written and deleted only by the brokers. */
+function refuseInternal(topic: string, what: string): void {
+  if (topic.startsWith('__')) throw new ActionRefusal(`"${topic}" is one of Kafka's internal topics, kept by the brokers themselves: the console does not ${what} it.`, 403);
+}
+
 interface RunningConsumer {
   consumerId: string;
   topic: string;
@@ -61,9 +71,13 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
   const created = new Set<string>();
   let client: { key: string; kafka: Kafka; producer?: Promise<Producer>; admin?: Promise<Admin> } | undefined;
   let closed = false;
+  let idleTimer: NodeJS.Timeout | undefined;
 
   const endpoint = async (): Promise<{ kafka: Kafka; embedded: boolean; producer: () => Promise<Producer>; admin: () => Promise<Admin> }> => {
     if (closed) throw new ActionRefusal('The workbook is stopping.', 503);
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => void disconnectClients(), options.idleMs ?? 120_000);
+    idleTimer.unref();
     let server: { brokers: string[]; embedded: boolean };
     try {
       server = await options.kafka();
@@ -130,6 +144,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
   return {
     async produce(request) {
       const { topic, key, value, partition } = readProduce(request);
+      refuseInternal(topic, 'produce to');
       const kafka = await endpoint();
       try {
         const admin = await kafka.admin();
@@ -152,6 +167,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async createTopic(request) {
       const { topic, partitions } = readCreate(request);
+      refuseInternal(topic, 'create');
       const kafka = await endpoint();
       try {
         const admin = await kafka.admin();
@@ -166,6 +182,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async deleteTopic(topic) {
       if (!TOPIC_NAME.test(topic)) throw new ActionRefusal(`"${topic}" is not a topic name.`, 400);
+      refuseInternal(topic, 'delete');
       const kafka = await endpoint();
       if (!kafka.embedded && !created.has(topic)) {
         throw new ActionRefusal(
@@ -256,6 +273,7 @@ export function kafkaConsole(options: KafkaConsoleOptions): KafkaConsole {
 
     async close() {
       closed = true;
+      clearTimeout(idleTimer);
       const all = [...consumers.values()];
       consumers.clear();
       await Promise.allSettled(all.map((c) => c.consumer.disconnect()));

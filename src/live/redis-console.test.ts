@@ -74,6 +74,8 @@ describe('the console against a real Redis', () => {
     expect((await cli.run({ args: ['GET', key] })).printed).toBe('"caf\\xc3\\xa9\\n"');
     expect(await cli.run({ line: `INCR ${key}:n` })).toEqual({ printed: '(integer) 1', reply: 1 });
     expect(await cli.run({ line: `GET ${key}:missing` })).toEqual({ printed: '(nil)', reply: null });
+    // 64-bit integers are printed exactly, as redis-cli does (a JavaScript number would round this one).
+    expect((await cli.run({ line: `INCRBY ${key}:big 9007199254740993` })).printed).toBe('(integer) 9007199254740993');
     const wrong = await cli.run({ line: `LPUSH ${key} x` });
     expect(wrong.printed).toMatch(/^\(error\) WRONGTYPE/);
     expect(wrong.reply).toEqual({ error: expect.stringMatching(/^WRONGTYPE/) as string });

@@ -115,7 +115,7 @@ function format(value: RespValue, prefix: string): string {
     case 'error':
       return `(error) ${value.value}\n`;
     case 'integer':
-      return `(integer) ${value.value}\n`;
+      return `(integer) ${value.text}\n`;
     case 'bulk':
       return `${quoted(value.bytes)}\n`;
     case 'nil':

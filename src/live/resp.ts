@@ -10,7 +10,8 @@ import { connect as connectTls } from 'node:tls';
 export type RespValue =
   | { type: 'status'; value: string }
   | { type: 'error'; value: string }
-  | { type: 'integer'; value: number }
+  /** `text` as sent: a 64-bit integer may not fit a JavaScript number. */
+  | { type: 'integer'; value: number; text: string }
   /** `value` decoded as UTF-8; `bytes` as sent, for printing exactly what the server holds. */
   | { type: 'bulk'; value: string; bytes: Buffer }
   | { type: 'nil' }
@@ -46,7 +47,7 @@ export function parseReply(buffer: Buffer, offset = 0): { value: RespValue; end:
     case '-':
       return { value: { type: 'error', value: line }, end: next };
     case ':':
-      return { value: { type: 'integer', value: Number(line) }, end: next };
+      return { value: { type: 'integer', value: Number(line), text: line }, end: next };
     case '$': {
       const length = Number(line);
       if (length < 0) return { value: { type: 'nil' }, end: next };
