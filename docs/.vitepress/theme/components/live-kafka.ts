@@ -31,7 +31,7 @@ export function kafkaPanel(view: KafkaView, options: KafkaRenderOptions): VNode 
   const topics = orderTopics(view.topics, options.selectedTopic);
   return h('div', { class: 'live-kafka' }, [
     h('h3', { class: 'live-heading' }, `Topics (${topics.length})`),
-    topics.length === 0 ? h('p', { class: 'live-empty' }, 'No topics yet: produce a record (console below) or run a lab.') : null,
+    topics.length === 0 ? h('p', { class: 'live-empty' }, 'No topics yet: produce a record (console below) or run a lab.') : legend(),
     ...topics.map((topic) => topicLog(topic, view.groups, options)),
     h('h3', { class: 'live-heading' }, `Consumer groups (${view.groups.length})`),
     view.groups.length === 0 ? h('p', { class: 'live-empty' }, 'No consumer groups yet: start a consumer in a group (console below).') : null,
@@ -85,13 +85,17 @@ export function topicLog(topic: KafkaTopicView, groups: KafkaGroupView[], option
         ];
       }),
     ]),
-    h('p', { class: 'live-log-legend' }, [
-      'offsets ',
-      h('span', { class: 'live-swatch is-stable' }),
-      ' log start → last stable offset ',
-      h('span', { class: 'live-swatch is-open' }),
-      ' in open transactions (up to the high watermark) ▾ a group\'s committed offset',
-    ]),
+  ]);
+}
+
+/** How to read the logs: once, above them. */
+function legend(): VNode {
+  return h('p', { class: 'live-log-legend' }, [
+    'Each partition is a log of offsets: ',
+    h('span', { class: 'live-swatch is-stable' }),
+    ' log start → last stable offset, ',
+    h('span', { class: 'live-swatch is-open' }),
+    ' in open transactions (up to the high watermark, the number at the end), ▾ a group\'s committed offset.',
   ]);
 }
 
