@@ -205,7 +205,7 @@ describe('/broker/ under npm start', () => {
     }
   });
 
-  test("the Kafka console's topic, record and group member appear in the view; leaving empties the group", async () => {
+  test("the Kafka console's topic, record and group member appear in the view; leaving empties the group; the topic can be deleted", async () => {
     if (!browser || !site) throw new Error('setup failed (see above)');
     const topic = uniqueName('console-topic');
     const group = uniqueName('console-group');
@@ -234,6 +234,11 @@ describe('/broker/ under npm start', () => {
 
       await page.getByRole('button', { name: 'Leave the group' }).click();
       await page.waitForFunction((id) => document.querySelector(`.live-group[data-group="${id}"]`)?.getAttribute('data-state') === 'Empty', group, { timeout: UI_TIMEOUT_MS });
+
+      await page.locator('#live-topic-name').fill(topic);
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.locator('.live-console p[role="status"]', { hasText: `Deleted ${topic}.` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.waitForFunction((t) => !document.querySelector(`.live-topic[data-topic="${t}"]`), topic, { timeout: UI_TIMEOUT_MS });
     } finally {
       await page.close();
     }

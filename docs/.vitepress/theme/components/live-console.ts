@@ -154,6 +154,17 @@ export const KafkaConsole = defineComponent({
       topicMessage.value = result.ok ? `Created ${result.value.topic} with ${result.value.partitions} partition${result.value.partitions === 1 ? '' : 's'}.` : result.refused;
     };
 
+    const deleteTopic = async (): Promise<void> => {
+      const name = newTopic.value.trim();
+      if (!name) {
+        topicMessage.value = 'Name the topic to delete.';
+        return;
+      }
+      // The server refuses, with its reason, a topic on KAFKA_BROKERS that this console did not create.
+      const result = await postLive<undefined>(LIVE_PATHS.kafkaTopicDelete(name));
+      topicMessage.value = result.ok ? `Deleted ${name}.` : result.refused;
+    };
+
     const produce = async (): Promise<void> => {
       const request: KafkaProduceRequest = { topic: topic.value.trim(), value: value.value };
       if (!request.topic) {
@@ -196,7 +207,7 @@ export const KafkaConsole = defineComponent({
 
     return (): VNode =>
       h('section', { class: 'live-console is-kafka', 'aria-labelledby': 'live-kafka-console-title' }, [
-        h('h3', 'Kafka: create a topic'),
+        h('h3', 'Kafka: create or delete a topic'),
         h(
           'form',
           {
@@ -209,7 +220,10 @@ export const KafkaConsole = defineComponent({
           [
             ...field('live-topic-name', 'Topic', newTopic.value, (v) => (newTopic.value = v), { required: true, autocomplete: 'off' }),
             ...field('live-topic-partitions', 'Partitions', newPartitions.value, (v) => (newPartitions.value = v), { inputmode: 'numeric', autocomplete: 'off' }),
-            h('button', { type: 'submit', class: 'live-button' }, 'Create'),
+            h('div', { class: 'live-form-actions' }, [
+              h('button', { type: 'submit', class: 'live-button' }, 'Create'),
+              h('button', { type: 'button', class: 'live-button', onClick: () => void deleteTopic() }, 'Delete'),
+            ]),
           ],
         ),
         topicMessage.value ? h('p', { class: 'live-meta', role: 'status' }, topicMessage.value) : null,
