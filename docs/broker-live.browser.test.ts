@@ -6,7 +6,8 @@
  * timeline. A lab run from its page streams its output (and Stop stops one); the console's XADD
  * appears in the stream view (a refused command shows its reason); the Kafka console's topic,
  * record and group member appear too. It measures broker event → pixel (a record acknowledged → its high
- * watermark drawn) and prints it. With SCREENSHOT_DIR set it keeps screenshots (CI artifacts).
+ * watermark drawn) and prints it. Screenshots of /broker/ and a lab run go to artifacts/screenshots/
+ * (CI artifacts, as the chapters' do), or to SCREENSHOT_DIR when set.
  * On the static site the page says in one line that it needs `npm start`, and labs have no button.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,11 +22,12 @@ import { sessionBrokers, type SessionBrokers } from '../src/learn/brokers.ts';
 import { liveBrokersOf } from '../src/live/session.ts';
 import { launchChromium } from '../src/site/chromium.ts';
 import { startSiteServer, type SiteServer } from '../src/site/dev-server.ts';
-import { DIST_DIR } from '../src/site/paths.ts';
+import { DIST_DIR, SCREENSHOTS_DIR } from '../src/site/paths.ts';
 import { until } from '../src/testing/wait.ts';
 import { serveStatic, type StaticSite } from '../src/site/static-server.ts';
 
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
+/** Beside the chapters' screenshots (artifacts/screenshots, which CI keeps), or where SCREENSHOT_DIR says. */
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || SCREENSHOTS_DIR;
 /** The page draws a change within a second of the broker having it (one snapshot period); CI machines get one more. */
 const PIXEL_DEADLINE_MS = 2_000;
 const UI_TIMEOUT_MS = 30_000;
@@ -43,7 +45,6 @@ afterAll(async () => {
 });
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  if (!SCREENSHOT_DIR) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
@@ -134,7 +135,7 @@ describe('/broker/ under npm start', () => {
       const rebalance = page.locator('.live-timeline [data-kind="rebalance"]', { hasText: group }).filter({ hasText: 'moved' });
       await rebalance.first().waitFor({ timeout: UI_TIMEOUT_MS });
       expect(await page.locator(`.live-group[data-group="${group}"] .live-chip.is-moved`).count(), 'the partitions that moved are marked').toBeGreaterThan(0);
-      await screenshot(page, 'broker-rebalance');
+      await screenshot(page, 'live-broker-rebalance');
 
       // Broker event → pixel: a record acknowledged by the broker, then its new high watermark drawn.
       const samples: number[] = [];
@@ -199,7 +200,7 @@ describe('/broker/ under npm start', () => {
       // ↑ brings the last command back.
       await line.press('ArrowUp');
       expect(await line.inputValue()).toBe('SUBSCRIBE news');
-      await screenshot(page, 'broker-console-xadd');
+      await screenshot(page, 'live-broker-console-xadd');
     } finally {
       await page.close();
     }
@@ -276,7 +277,7 @@ describe('/broker/ under npm start', () => {
           return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')).join(' | ')}`);
         });
         expect(found, `${colorScheme} theme`).toEqual([]);
-        if (colorScheme === 'dark') await screenshot(page, 'broker-dark');
+        if (colorScheme === 'dark') await screenshot(page, 'live-broker-dark');
       } finally {
         await context.close();
       }
@@ -294,7 +295,7 @@ describe('/broker/ under npm start', () => {
       await page.locator('.lab-run-output', { hasText: 'PUBLISH' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await page.locator('.lab-run-live-pane').waitFor({ timeout: UI_TIMEOUT_MS });
       await page.waitForSelector('[data-lab-run="late-subscriber"] [data-exit="ok"]', { timeout: 60_000 });
-      await screenshot(page, 'lab-run-late-subscriber');
+      await screenshot(page, 'live-lab-run-late-subscriber');
 
       await page.goto(new URL('labs/kafka-rebalance', site.url).href);
       const runLong = page.getByRole('button', { name: 'Run this lab' });
