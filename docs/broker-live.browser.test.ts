@@ -3,7 +3,8 @@
  * session's brokers (src/learn/brokers.ts) handed to the site, real Kafka and Redis, real clients.
  * A test client produces to a topic and joins a group: /broker/ shows the topic, the member and its
  * partitions; a second member joins: the page shows the partitions move and the rebalance in the
- * timeline. A lab run from its page streams its output (and Stop stops one); the console's XADD
+ * timeline; an open transaction shows past the last stable offset and its commit in the timeline.
+ * A lab run from its page streams its output (and Stop stops one); the console's XADD
  * appears in the stream view (a refused command shows its reason); the Kafka console's topic,
  * record and group member appear too. It measures broker event → pixel (a record acknowledged → its high
  * watermark drawn) and prints it. Screenshots of /broker/ and a lab run go to artifacts/screenshots/
@@ -156,6 +157,33 @@ describe('/broker/ under npm start', () => {
       expect(errors, 'errors in the page').toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  test('an open transaction shows as the log past its last stable offset, and its commit in the timeline', async () => {
+    if (!browser || !site) throw new Error('setup failed (see above)');
+    const topic = uniqueName('live-txn-topic');
+    const transactionalId = uniqueName('live-txn');
+    const client = new Kafka({ clientId: 'broker-live-txn', brokers: bootstrap(), logLevel: logLevel.NOTHING });
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const transactional = client.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    await transactional.connect();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await page.goto(new URL(`broker/?topic=${encodeURIComponent(topic)}`, site.url).href);
+      await page.waitForSelector(`.live-topic[data-topic="${topic}"]`, { timeout: UI_TIMEOUT_MS });
+      const transaction = await transactional.transaction();
+      await transaction.send({ topic, messages: [{ value: 'pending' }, { value: 'pending too' }] });
+      await page.waitForSelector(`.live-topic[data-topic="${topic}"] .live-log-open`, { timeout: UI_TIMEOUT_MS });
+      await transaction.commit();
+      await page.waitForFunction((t) => !document.querySelector(`.live-topic[data-topic="${t}"] .live-log-open`), topic, { timeout: UI_TIMEOUT_MS });
+      await page.locator('.live-timeline [data-kind="transaction"]', { hasText: `${transactionalId} committed` }).waitFor({ timeout: UI_TIMEOUT_MS });
+    } finally {
+      await page.close();
+      await transactional.disconnect();
     }
   });
 
