@@ -1,7 +1,7 @@
 /**
  * axe-core on the built site, in Chromium: no serious or critical violation on the home page, every
  * chapter, the index pages, a lab, an exercise, the Flashcards page (with a card open), the mock
- * interview and the 404 page, in the light theme, and on one chapter with diagrams in the dark theme
+ * interview, the live view (/broker/, as the static site shows it) and the 404 page, in the light theme, and on one chapter with diagrams in the dark theme
  * (Mermaid's dark edge labels).
  *
  * axe-core (pure JS) is read from node_modules, or from AXE_CORE_PATH (a path to axe.min.js) where
@@ -42,7 +42,7 @@ interface Violation {
 const built = existsSync(join(DIST_DIR, 'index.html'));
 const lab = loadLabs()[0];
 const exercise = loadTracks()[0]?.exercises[0];
-const PAGES = ['/', ...CHAPTERS.map((c) => `/chapters/${c.id}`), '/exercises/', '/labs/', `/labs/${lab?.name}`, `/exercises/${exercise?.id}`, '/interview-practice', '/no-such-page'];
+const PAGES = ['/', ...CHAPTERS.map((c) => `/chapters/${c.id}`), '/exercises/', '/labs/', `/labs/${lab?.name}`, `/exercises/${exercise?.id}`, '/interview-practice', '/broker/', '/no-such-page'];
 
 let site: StaticSite | undefined;
 let browser: Browser | undefined;

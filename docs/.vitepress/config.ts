@@ -41,6 +41,7 @@ export default defineConfig({
       { text: 'Learning path', link: '/' },
       { text: 'Exercises', link: '/exercises/' },
       { text: 'Labs', link: '/labs/' },
+      { text: 'Live', link: '/broker/' },
       { text: 'Flashcards', link: '/flashcards' },
       { text: 'Mock interview', link: '/interview-practice' },
     ],

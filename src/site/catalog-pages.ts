@@ -99,6 +99,9 @@ export function labPage(lab: LabInfo, chapterExists: ChapterExists = chapterFile
     '',
     `It starts the broker it needs (or uses the one your environment names), prints what happened with measured numbers, and stops everything it started. The code is \`labs/${lab.name}/lab.ts\`; \`labs/${lab.name}/lab.test.ts\` checks that what it shows really happens.`,
     '',
+    // Under \`npm start\`: a Run button, the output streamed into the page and the broker live beside it.
+    `<LabRun lab="${lab.name}" broker="${lab.broker}" />`,
+    '',
   ].join('\n');
 }
 

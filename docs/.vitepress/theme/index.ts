@@ -5,6 +5,7 @@ import { WorkbookNotFound } from './components/not-found.ts';
 import { SidebarProgress } from './components/sidebar-progress.ts';
 import { PAGE_COMPONENTS } from './components/registry.ts';
 import './custom.css';
+import './live.css';
 
 export default {
   extends: DefaultTheme,

@@ -10,6 +10,8 @@ import { MermaidDiagram } from './mermaid-diagram.ts';
 import { WorkbookContents, WorkbookProgress } from './workbook-home.ts';
 
 export const PAGE_COMPONENTS: Record<string, Component> = {
+  // The live view (issue 16): loaded only on /broker/ and when a lab page's Run button is shown.
+  BrokerLive: defineAsyncComponent(async () => (await import('./broker-live.ts')).BrokerLive),
   ChapterPractice,
   CoverageTable,
   DoneMark,
@@ -18,6 +20,7 @@ export const PAGE_COMPONENTS: Record<string, Component> = {
   // Loaded only where a page uses them: the flashcard engine and the deck stay off every other page.
   FlashcardsTrainer: defineAsyncComponent(() => import('./flashcards-trainer.ts')),
   LabIndex,
+  LabRun: defineAsyncComponent(async () => (await import('./lab-run.ts')).LabRun),
   LearningPath,
   MermaidDiagram,
   MockInterview: defineAsyncComponent(() => import('./mock-interview.ts')),
