@@ -278,12 +278,25 @@ export class LiveHub {
     }
   }
 
-  /** XREAD BLOCK from the newest entry on, on a connection of its own, until stopped. */
+  /**
+   * XREAD BLOCK from the newest entry on, on a connection of its own, until stopped. It reads on from
+   * an id it has seen, never from `$`: `$` means "newest when this XREAD reaches Redis", so with `$`
+   * an entry added between two blocking reads (one ends every second with nothing) was never shown.
+   */
   private tailStream(reader: RedisStateReader, key: string): { stop(): void } {
     const connection: Redis = reader.duplicate('tail');
     let stopped = false;
     void (async () => {
-      let last = '$';
+      let last = '0-0';
+      while (!stopped) {
+        try {
+          const [newest] = (await connection.call('XREVRANGE', key, '+', '-', 'COUNT', '1')) as Array<[string, string[]]>;
+          last = newest?.[0] ?? '0-0';
+          break;
+        } catch {
+          if (!stopped) await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
       while (!stopped) {
         try {
           const reply = (await connection.call('XREAD', 'BLOCK', '1000', 'COUNT', '100', 'STREAMS', key, last)) as Array<[string, Array<[string, string[]]>]> | null;
