@@ -6,7 +6,8 @@
  * - the smallest text at least 12 px on screen (CSS font size × the scale the SVG is drawn at);
  * - a diagram wider than its box scrolls from the keyboard, and a shrunk one offers a full-size view;
  * - diagrams that still need sideways scrolling at 1280 px are named in diagrams-wide.json, a list
- *   that may only shrink.
+ *   that may only shrink;
+ * - every diagram arrives drawn (at build time, `npm run diagrams`), none is drawn in the page.
  *
  * Needs the built site: `npm run docs:build && npx vitest run --project browser diagrams`.
  */
@@ -74,6 +75,8 @@ describe('diagrams as a reader sees them', () => {
         const diagrams = await measureDiagrams(page);
         measured.set(`${width}/${chapter}`, diagrams);
         expect(diagrams.length, `every \`\`\`mermaid block is drawn (${at})`).toBe(sources.length);
+        const drawnInPage = await page.$$eval('.mermaid-diagram:not([data-drawn="build"])', (boxes) => boxes.length);
+        expect(drawnInPage, 'diagrams drawn in the page instead of at build time: run `npm run diagrams` and commit its drawings').toBe(0);
 
         const clipped = diagrams.flatMap((d) => d.clipped.map((c) => `${label(chapter, d)}: ${c}`));
         expect(clipped, `labels clipped by their box ${at}`).toEqual([]);

@@ -1,8 +1,10 @@
 import type { Theme } from 'vitepress';
+import { onContentUpdated } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import { h } from 'vue';
 import { WorkbookNotFound } from './components/not-found.ts';
 import { PAGE_COMPONENTS } from './components/registry.ts';
+import { attachDiagramControls } from './diagram-controls.ts';
 import './custom.css';
 
 export default {
@@ -11,5 +13,13 @@ export default {
   Layout: () => h(DefaultTheme.Layout, null, { 'not-found': () => h(WorkbookNotFound) }),
   enhanceApp({ app }) {
     for (const [name, component] of Object.entries(PAGE_COMPONENTS)) app.component(name, component);
+  },
+  setup() {
+    // Diagrams drawn at build time are static HTML: their controls are attached after each page renders.
+    let detach = (): void => {};
+    onContentUpdated(() => {
+      detach();
+      detach = attachDiagramControls(document);
+    });
   },
 } satisfies Theme;
