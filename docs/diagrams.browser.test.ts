@@ -6,7 +6,9 @@
  * - the smallest text at least 12 px on screen (CSS font size × the scale the SVG is drawn at);
  * - a diagram wider than its box scrolls from the keyboard, and a shrunk one offers a full-size view;
  * - diagrams that still need sideways scrolling at 1280 px are named in diagrams-wide.json, a list
- *   that may only shrink.
+ *   that may only shrink;
+ * - every diagram arrives drawn (at build time, `npm run diagrams`), none is drawn in the page; it
+ *   is there without JavaScript, and after the router navigates to a chapter.
  *
  * Needs the built site: `npm run docs:build && npx vitest run --project browser diagrams`.
  */
@@ -74,6 +76,8 @@ describe('diagrams as a reader sees them', () => {
         const diagrams = await measureDiagrams(page);
         measured.set(`${width}/${chapter}`, diagrams);
         expect(diagrams.length, `every \`\`\`mermaid block is drawn (${at})`).toBe(sources.length);
+        const drawnInPage = await page.$$eval('.mermaid-diagram:not([data-drawn="build"])', (boxes) => boxes.length);
+        expect(drawnInPage, 'diagrams drawn in the page instead of at build time: run `npm run diagrams` and commit its drawings').toBe(0);
 
         const clipped = diagrams.flatMap((d) => d.clipped.map((c) => `${label(chapter, d)}: ${c}`));
         expect(clipped, `labels clipped by their box ${at}`).toEqual([]);
@@ -136,6 +140,43 @@ describe('diagrams', () => {
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => document.querySelector('.mermaid-diagram.is-full') === null, undefined, { timeout: 5_000 });
     });
+  });
+
+  test('after client-side navigation a chapter shows its drawings, with their controls, and only its own', async () => {
+    await openChapter(390, 'fundamentals', async (page) => {
+      // VitePress's router, as a click on a sidebar link uses it: no page load.
+      await page.evaluate(() => {
+        (window as unknown as { samePage: boolean }).samePage = true;
+        const link = document.createElement('a');
+        link.href = '/chapters/kafka';
+        document.querySelector('.vp-doc')?.append(link);
+        link.click();
+      });
+      await page.waitForURL(/\/chapters\/kafka$/, { timeout: 10_000 });
+      expect(await settle(page)).toBeUndefined();
+      const expected = mermaidBlocks(readFileSync(chapterFile('kafka'), 'utf8')).length;
+      await page.waitForFunction((n) => document.querySelectorAll('.mermaid-diagram[data-drawn="build"] svg.mermaid-variant-light').length === n, expected, { timeout: 10_000 });
+      expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), 'the router navigated, the page did not reload').toBe(true);
+      const diagrams = await measureDiagrams(page);
+      expect(diagrams.length, 'the previous chapter\'s diagrams are gone').toBe(expected);
+      expect(diagrams.map((d) => d.clipped).flat()).toEqual([]);
+      expect(diagrams.filter((d) => d.smallestFont < SMALLEST_TEXT_PX).map((d) => d.name)).toEqual([]);
+      expect(await page.locator('.mermaid-diagram button.mermaid-full-toggle').count(), 'a shrunk diagram offers the full-size view').toBeGreaterThan(0);
+    });
+  });
+
+  test('without JavaScript a chapter shows its diagrams, drawn, at a readable size', async () => {
+    if (!browser || !site) throw new Error('Chromium or the static server did not start (see the error above).');
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 }, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.origin}/chapters/redis-streams`);
+      const diagrams = await measureDiagrams(page);
+      expect(diagrams.length).toBe(mermaidBlocks(readFileSync(chapterFile('redis-streams'), 'utf8')).length);
+      expect(diagrams.filter((d) => d.smallestFont < SMALLEST_TEXT_PX || d.clipped.length > 0).map((d) => d.name)).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   test('the measurement catches a clipped label and a stray node', async () => {

@@ -177,11 +177,11 @@ describe('local search', () => {
 });
 
 describe('mermaid fences', () => {
-  test('become <MermaidDiagram> with the source URI-encoded; other fences stay code', async () => {
+  test('become <MermaidDiagram> with the source URI-encoded (drawn in the page when no drawing is cached); other fences stay code', async () => {
     const md = await createMarkdownRenderer(DOCS_DIR, { config: mermaidFence });
     const source = 'flowchart LR\n  P["Publisher"] -->|"{{ x }}"| S\n';
     const html = md.render(`\`\`\`mermaid\n${source}\`\`\`\n\n\`\`\`ts\nconst a = 1;\n\`\`\`\n`, {});
-    const code = /<MermaidDiagram code="([^"]+)" \/>/.exec(html)?.[1];
+    const code = /<MermaidDiagram code="([^"]+)" diagram-key="[0-9a-f]{16}" \/>/.exec(html)?.[1];
     expect(code && decodeURIComponent(code)).toBe(source);
     expect(html).toContain('language-ts');
     expect(html).not.toContain('{{');

@@ -8,7 +8,8 @@ import { WorkbookError } from '../harness/errors.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const ARGS = [
+/** The flags every Chromium the workbook starts gets (headless, nothing fetched from the network). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -19,9 +20,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function launchChromium(): Promise<Browser> {
+/** Throws the one line that says how to get Chromium, when it is not there. */
+export function requireChromium(): string {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new WorkbookError(`Chromium is not at ${CHROMIUM_PATH}: install it (\`apt-get install chromium\`; .ci/run does) or set CHROMIUM_PATH.`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+  return CHROMIUM_PATH;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }

@@ -36,7 +36,8 @@ export async function measureDiagrams(page: Page): Promise<DiagramMeasure[]> {
     // No named helper functions in here: tsx (esbuild keepNames) would wrap them in a __name() the page lacks.
     const space = /\s+/g;
     return [...document.querySelectorAll('.mermaid-diagram')].flatMap((box, i) => {
-      const svg = box.querySelector('svg');
+      // A diagram drawn at build time holds a light and a dark SVG: measure the one on screen.
+      const svg = [...box.querySelectorAll('svg')].find((s) => s.parentElement?.closest('svg') === null && s.getClientRects().length > 0);
       if (!svg) return [];
       const clipped: string[] = [];
       let smallestFont = Infinity;

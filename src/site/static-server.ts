@@ -1,12 +1,15 @@
 /**
  * Serves the built site (docs/.vitepress/dist) on 127.0.0.1 and a free port, the way a static host
  * serves VitePress with clean URLs: /chapters/kafka → chapters/kafka.html, /labs/ → labs/index.html,
- * anything else → 404.html with status 404. Uncompressed, so the budget measures bytes itself.
+ * anything else → 404.html with status 404. Uncompressed, so the budget measures bytes itself,
+ * unless `compress` is set: then text is gzipped for a client that accepts it, as a real host does
+ * (the Lighthouse audit simulates a phone's network from the bytes it receives).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,7 +43,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return candidates.find((file) => existsSync(file) && statSync(file).isFile());
 }
 
-export async function serveStatic(root: string): Promise<StaticSite> {
+export async function serveStatic(root: string, options: { compress?: boolean } = {}): Promise<StaticSite> {
   const server: Server = createServer((req, res) => {
     const file = resolveStaticPath(root, req.url ?? '/');
     const notFound = join(root, '404.html');
@@ -50,8 +53,16 @@ export async function serveStatic(root: string): Promise<StaticSite> {
       res.end('Not found');
       return;
     }
-    res.setHeader('Content-Type', TYPES[extname(served)] ?? 'application/octet-stream');
-    createReadStream(served).pipe(res);
+    const type = TYPES[extname(served)] ?? 'application/octet-stream';
+    res.setHeader('Content-Type', type);
+    const gzip = options.compress && /^(text\/|application\/json|image\/svg)/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (!gzip) {
+      createReadStream(served).pipe(res);
+      return;
+    }
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Vary', 'Accept-Encoding');
+    createReadStream(served).pipe(createGzip()).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,12 +1,14 @@
 /**
- * Draws one ```mermaid block as inline SVG. Mermaid (large) is imported only when a diagram
- * mounts, so pages without diagrams never load it. The diagram follows the light/dark switch.
- * A diagram that does not parse shows a readable error box instead of Mermaid's "bomb" picture,
- * and reports it on the console, which fails the site's browser test.
+ * Draws one ```mermaid block as inline SVG in the page: only for a diagram whose drawing is not in
+ * the build-time cache yet (`npm run diagrams`; a cached one is static HTML, see mermaid-fence.ts
+ * and ../diagram-controls.ts, which gives it the same behaviour). Mermaid (large) is imported only
+ * when such a diagram mounts, so other pages never load it. The diagram follows the light/dark
+ * switch. A diagram that does not parse shows a readable error box instead of Mermaid's "bomb"
+ * picture, and reports it on the console, which fails the site's browser test.
  *
  * What a reader gets besides the picture:
- * - its text alternative (the source's accTitle/accDescr) in the static HTML, before and without
- *   JavaScript, and in the SVG (Mermaid's <title>/<desc>);
+ * - its text alternative (the source's accTitle/accDescr) in the SVG (Mermaid's <title>/<desc>),
+ *   and in the static HTML before a browser drawing replaces it;
  * - text never below 12 px on screen: the SVG shrinks to the column only down to the scale at which
  *   its smallest text is 12 px; beyond that its box scrolls sideways, from the keyboard too;
  * - a "full size" view when the diagram is shrunk or scrolls.
@@ -14,30 +16,19 @@
 import { defineComponent, h, nextTick, onBeforeUnmount, onMounted, ref, watch, type VNode } from 'vue';
 import { useData } from 'vitepress';
 import { readDiagramSource } from '../../../../src/site/diagram-source.ts';
+import { DIAGRAM_THEMES, MERMAID_LAYOUT, SMALLEST_TEXT_PX } from '../../../../src/site/diagram-layout.ts';
 
 type State = 'pending' | 'rendered' | 'error';
 
-/**
- * Tighter than Mermaid's defaults, so that more diagrams fit the 624 px column at 12 px text:
- * sequence messages wrap within the space between participants instead of pushing them apart,
- * and flowchart and state nodes sit closer. (Measured: the widest sequence diagram went from
- * 1550 to 642 px.)
- */
-const LAYOUT = {
-  sequence: { wrap: true, width: 110, actorMargin: 24 },
-  flowchart: { nodeSpacing: 28, rankSpacing: 32, wrappingWidth: 150 },
-  state: { nodeSpacing: 28, rankSpacing: 32 },
-} as const;
 let diagrams = 0;
-
-/** The smallest text a reader should have to read, in CSS px. */
-export const SMALLEST_TEXT_PX = 12;
 
 export const MermaidDiagram = defineComponent({
   name: 'MermaidDiagram',
   props: {
     /** The diagram's source, URI-encoded by the Markdown plugin. */
     code: { type: String, required: true },
+    /** The key of its drawing in the cache (src/site/diagram-cache.ts), for scripts/diagrams.ts. */
+    diagramKey: { type: String, default: '' },
   },
   setup(props) {
     const { isDark } = useData();
@@ -61,8 +52,8 @@ export const MermaidDiagram = defineComponent({
       const attempt = ++drawing;
       try {
         const { default: mermaid } = await import('mermaid');
-        const theme = isDark.value ? 'dark' : 'default';
-        mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', suppressErrorRendering: true, theme, ...LAYOUT });
+        const theme = DIAGRAM_THEMES[isDark.value ? 'dark' : 'light'];
+        mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', suppressErrorRendering: true, theme, ...MERMAID_LAYOUT });
         await mermaid.parse(source);
         const result = await mermaid.render(`mermaid-diagram-${++diagrams}`, source);
         if (attempt !== drawing) return; // the theme changed meanwhile; a newer drawing is on its way
@@ -121,7 +112,13 @@ export const MermaidDiagram = defineComponent({
     });
 
     return (): VNode => {
-      const attributes = { class: ['mermaid-diagram', { 'is-full': full.value }], 'data-mermaid': state.value, 'data-theme': drawnTheme.value };
+      const attributes = {
+        class: ['mermaid-diagram', { 'is-full': full.value }],
+        'data-mermaid': state.value,
+        'data-theme': drawnTheme.value,
+        'data-drawn': 'page',
+        'data-diagram-key': props.diagramKey || undefined,
+      };
       if (state.value === 'rendered') {
         const style = naturalWidth.value > 0 ? { '--diagram-width': `${Math.ceil(naturalWidth.value)}px`, '--diagram-min-width': `${minimumWidth.value}px` } : undefined;
         return h('figure', { ...attributes, style }, [
