@@ -133,6 +133,18 @@ export async function messagesWritten(topic: string): Promise<number> {
   }
 }
 
+/** The offset `groupId` has committed on one partition of `topic` (the next record it will read), or -1 when none. */
+export async function committedOffset(groupId: string, topic: string, partition = 0): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Commits offsets for a consumer group the way a consumer does: a member joins the group, commits,
  * and leaves. (kafkajs's admin.setOffsets polls for seconds before it returns; this waits on the

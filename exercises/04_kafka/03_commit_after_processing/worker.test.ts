@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { createTopic, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
+import { committedOffset, createTopic, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
 import { learnerModulePath } from '#testing/learner-module';
 import { Inbox, within } from '#testing/wait';
 import { startWorker } from './worker.ts';
@@ -20,16 +20,6 @@ async function topicWithMessages(): Promise<string> {
   return topic;
 }
 
-async function committedOffset(groupId: string, topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Number(offsets?.partitions[0]?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** What a committed offset seen while m5 is in flight says about the worker. */
 function whatCommitSays(committed: number): string {

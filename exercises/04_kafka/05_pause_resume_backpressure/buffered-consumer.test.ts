@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createTopic, kafkaClient, uniqueName } from '#testing/kafka';
+import { committedOffset, createTopic, kafkaClient, uniqueName } from '#testing/kafka';
 import { Inbox, until } from '#testing/wait';
 import { startBufferedConsumer } from './buffered-consumer.ts';
 
@@ -41,16 +41,6 @@ async function topicWithMessages(): Promise<string> {
   return topic;
 }
 
-async function committedOffset(groupId: string, topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Number(offsets?.partitions[0]?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('a buffered consumer with pause/resume backpressure', () => {
   test('pauses at the high watermark, resumes when drained, and handles everything once, in order', async () => {

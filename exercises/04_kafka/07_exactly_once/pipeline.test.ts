@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, test } from 'vitest';
-import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, messagesWritten, uniqueName } from '#testing/kafka';
+import { committedOffset, createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, messagesWritten, uniqueName } from '#testing/kafka';
 import { learnerModulePath } from '#testing/learner-module';
 import { Inbox, until, within } from '#testing/wait';
 import { startPipeline } from './pipeline.ts';
@@ -65,16 +65,6 @@ async function readOutput(topic: string, isolation: 'read_committed' | 'read_unc
   return inbox;
 }
 
-async function committedOffset(groupId: string, topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Number(offsets?.partitions[0]?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /**
  * Right after the crash, before the restart (which waits out the dead member's session): output

@@ -5,12 +5,12 @@
  * bootstrap address, node ids, generated member ids, topic ids, and column padding (which follows
  * the length of those ids).
  */
-import { spawn } from 'node:child_process';
 import { delimiter } from 'node:path';
 import { kafkaToolsClasspath } from '../../real/index.ts';
 import { javaCommand } from '../../real/tools.ts';
 import type { Target } from '../brokers.ts';
 import { compileTxnProbe } from './txn-probe.ts';
+import { runClient } from '../run-client.ts';
 
 export const Tool = {
   topics: 'org.apache.kafka.tools.TopicCommand',
@@ -49,26 +49,8 @@ export async function runTool(target: Target, tool: Tool, args: string[], option
   const bootstrap = NO_BOOTSTRAP_FLAG.has(tool) ? [] : ['--bootstrap-server', target.bootstrap];
   // Small heap and no JIT tiers beyond C1: the tools run for a second and share two cores.
   const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
-  return new Promise((resolve, reject) => {
-    const child = spawn(javaCommand(), [...jvm, tool, ...bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`[${target.label}] ${tool} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS} ms; it printed:\n${stdout}${stderr}`));
-    }, TOOL_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, lines: normalise(`${stdout}\n${stderr}`, target) });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+  const run = await runClient(javaCommand(), [...jvm, tool, ...bootstrap, ...args], { label: `[${target.label}] ${tool} ${args.join(' ')}`, timeoutMs: TOOL_TIMEOUT_MS, stdin: options.stdin });
+  return { code: run.code, lines: normalise(run.printed, target) };
 }
 
 function normalise(text: string, target: Target): string[] {

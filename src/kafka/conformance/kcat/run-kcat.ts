@@ -3,7 +3,7 @@
  * broker, and returns what it printed with configuration rather than behaviour normalised: the
  * bootstrap address, node ids, generated member ids and librdkafka's log timestamps.
  */
-import { spawn } from 'node:child_process';
+import { runClient } from '../run-client.ts';
 import type { Target } from '../brokers.ts';
 import type { ToolRun } from '../java-tools/run-tool.ts';
 
@@ -14,28 +14,10 @@ export function kcatCommand(env: NodeJS.ProcessEnv = process.env): string {
 
 const KCAT_TIMEOUT_MS = 60_000;
 
-export function runKcat(target: Target, args: string[], options: { stdin?: string } = {}): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    // -X: fail within a test's time, not librdkafka's defaults.
-    const child = spawn(kcatCommand(), ['-b', target.bootstrap, '-X', 'socket.timeout.ms=15000', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`[${target.label}] kcat ${args.join(' ')} did not finish within ${KCAT_TIMEOUT_MS} ms; it printed:\n${stdout}${stderr}`));
-    }, KCAT_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, lines: normalise(`${stdout}\n${stderr}`, target) });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+export async function runKcat(target: Target, args: string[], options: { stdin?: string } = {}): Promise<ToolRun> {
+  // -X: fail within a test's time, not librdkafka's defaults.
+  const run = await runClient(kcatCommand(), ['-b', target.bootstrap, '-X', 'socket.timeout.ms=15000', ...args], { label: `[${target.label}] kcat ${args.join(' ')}`, timeoutMs: KCAT_TIMEOUT_MS, stdin: options.stdin });
+  return { code: run.code, lines: normalise(run.printed, target) };
 }
 
 function normalise(text: string, target: Target): string[] {
