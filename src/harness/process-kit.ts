@@ -305,6 +305,9 @@ export interface SpawnServerOptions {
   blankLines?: boolean;
 }
 
+/** How long a process's last output may trail its exit before `exited` resolves without it. */
+const OUTPUT_AFTER_EXIT_MS = 500;
+
 /** Spawns a server guarded on every exit path: shutdown registry + watchdog. */
 export function spawnServer(command: string, args: string[], options: SpawnServerOptions = {}): ServerProcess {
   // The marker is the program's name: servers may rewrite their command line (redis-server shows
@@ -327,16 +330,29 @@ export function spawnServer(command: string, args: string[], options: SpawnServe
     for (const listener of listeners) listener(line);
   };
   // Servers log every request (moto does): reading (and forgetting) keeps a full pipe from stalling them.
+  const drained: Array<Promise<void>> = [];
   for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
     let partial = '';
-    stream?.on('data', (data: Buffer) => {
+    stream.on('data', (data: Buffer) => {
       const lines = (partial + data.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) keep(line);
     });
+    // A last line without a newline (a server's dying words) counts too.
+    drained.push(new Promise((resolve) => stream.once('close', () => {
+      if (partial) keep(partial);
+      partial = '';
+      resolve();
+    })));
   }
   const ended = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`));
+    // 'exit' can come before the pipes have handed over what the process printed last (why it
+    // stopped: "Address already in use"): wait for them, but not for a grandchild that keeps them open.
+    child.once('exit', (code, signal) => {
+      const settle = (): void => resolve(signal ?? `code ${code}`);
+      void Promise.race([Promise.all(drained), new Promise((wait) => setTimeout(wait, OUTPUT_AFTER_EXIT_MS))]).then(settle);
+    });
     child.once('error', (error) => {
       keep(error.message);
       resolve('error');
