@@ -21,7 +21,7 @@ import { launchChromium } from '../src/site/chromium.ts';
 import { measureDiagrams, type DiagramMeasure } from '../src/site/diagram-audit.ts';
 import { mermaidBlocks, readDiagramSource, sourceMismatches } from '../src/site/diagram-source.ts';
 import { chapterFile, DIST_DIR } from '../src/site/paths.ts';
-import { settle } from '../src/site/site-audit.ts';
+import { settle, stylesLoaded } from '../src/site/site-audit.ts';
 import { serveStatic, type StaticSite } from '../src/site/static-server.ts';
 
 const SMALLEST_TEXT_PX = 12;
@@ -156,6 +156,7 @@ describe('diagrams', () => {
       expect(await settle(page)).toBeUndefined();
       const expected = mermaidBlocks(readFileSync(chapterFile('kafka'), 'utf8')).length;
       await page.waitForFunction((n) => document.querySelectorAll('.mermaid-diagram[data-drawn="build"] svg.mermaid-variant-light').length === n, expected, { timeout: 10_000 });
+      expect(await stylesLoaded(page), 'the new chapter\'s diagram stylesheets').toBeUndefined();
       expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), 'the router navigated, the page did not reload').toBe(true);
       const diagrams = await measureDiagrams(page);
       expect(diagrams.length, 'the previous chapter\'s diagrams are gone').toBe(expected);

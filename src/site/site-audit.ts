@@ -126,7 +126,21 @@ export async function settle(page: Page): Promise<string | undefined> {
   } catch {
     return `mermaid diagrams were still drawing after ${MERMAID_DEADLINE_MS / 1000} s`;
   }
-  return undefined;
+  return stylesLoaded(page);
+}
+
+/**
+ * Waits until every stylesheet on the page has loaded: a diagram drawn at build time brings its
+ * stylesheet as a <link> beside it, which after a client-side navigation arrives a moment after the
+ * drawing; measured before, its labels are a pixel wider than a reader ever sees them.
+ */
+export async function stylesLoaded(page: Page): Promise<string | undefined> {
+  try {
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].every((link) => link.sheet !== null), undefined, { timeout: MERMAID_DEADLINE_MS });
+    return undefined;
+  } catch {
+    return `stylesheets were still loading after ${MERMAID_DEADLINE_MS / 1000} s`;
+  }
 }
 
 /** What is wrong with the page's diagrams, one line each. */
