@@ -12,6 +12,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
     kafkaBrokers: string[];
+    /**
+     * True when every broker of the run is the workbook's own: a lab then prints what its sample
+     * output (recorded on those) shows; a real cluster has its own shape (one broker, not three).
+     */
+    embeddedBrokers?: boolean;
   }
 }
 
@@ -36,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('redisUrl', redis.url);
   project.provide('kafkaBrokers', kafka.brokers);
   if (sns) project.provide('snsEndpoint', sns.endpoint);
+  project.provide('embeddedBrokers', redis.embedded && kafka.embedded && (sns?.embedded ?? true));
   return async () => {
     await Promise.all([redis.stop(), kafka.stop(), sns?.stop()]);
   };
