@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTopic, kafkaBrokers, uniqueName } from '#testing/kafka';
-import { redisUrl, unique } from '#testing/redis';
+import { createTopic, uniqueName } from '#testing/kafka';
+import { unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { liveActionRoutes } from './action-routes.ts';
-import { openEvents, ownHeaders, send, serveLive } from './live-test-kit.ts';
+import { openEvents, ownHeaders, send, runBrokers, serveLive } from './live-test-kit.ts';
 import { LIVE_PATHS, LIVE_TOKEN_HEADER, type LiveEvent } from './protocol.ts';
-import { LiveRouteTable, type LiveBrokers, type LiveContext, type LiveResponse } from './routes.ts';
+import { LiveRouteTable, type LiveContext, type LiveResponse } from './routes.ts';
 
 /**
  * The acting routes through the route table, as the site server dispatches them (the guard in
@@ -21,12 +21,7 @@ function mount(options: { redisEmbedded?: boolean; kafkaEmbedded?: boolean } = {
   const events = new Inbox<LiveEvent>();
   const running = new Set<string>();
   const context: LiveContext = {
-    brokers: {
-      ensure: async () => undefined,
-      redis: () => ({ url: redisUrl(), embedded: options.redisEmbedded ?? true }),
-      kafka: () => ({ brokers: kafkaBrokers(), embedded: options.kafkaEmbedded ?? true }),
-      env: () => ({ REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(',') }),
-    },
+    brokers: runBrokers({ redis: options.redisEmbedded, kafka: options.kafkaEmbedded }),
     publish: events.push,
     labs: { started: (run) => running.add(run.runId), ended: (runId) => running.delete(runId) },
     onClose: (stop) => closers.push(stop),
@@ -95,15 +90,9 @@ describe('the acting routes', () => {
 });
 
 describe('the acting routes on the live server, over HTTP', () => {
-  const brokers = (): LiveBrokers => ({
-    ensure: async () => undefined,
-    redis: () => ({ url: redisUrl(), embedded: true }),
-    kafka: () => ({ brokers: kafkaBrokers(), embedded: true }),
-    env: () => ({ REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(',') }),
-  });
 
   it('the console XADD appears in the stream view; a lab streams its output to the page', async () => {
-    const server = await serveLive(brokers(), [liveActionRoutes]);
+    const server = await serveLive(runBrokers(), [liveActionRoutes]);
     closers.push(() => server.close());
     const stream = unique('http-console');
     const page = await openEvents(server.port, server.token);
@@ -125,7 +114,7 @@ describe('the acting routes on the live server, over HTTP', () => {
   });
 
   it('without the token, or from another origin, nothing is run', async () => {
-    const server = await serveLive(brokers(), [liveActionRoutes]);
+    const server = await serveLive(runBrokers(), [liveActionRoutes]);
     closers.push(() => server.close());
     const key = unique('untouched');
     const { [LIVE_TOKEN_HEADER]: _token, ...noToken } = ownHeaders(server.port, server.token);

@@ -4,11 +4,9 @@
  * handler runs; the same request from the site's own origin with the token is answered.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { kafkaBrokers } from '#testing/kafka';
-import { redisUrl } from '#testing/redis';
-import { ownHeaders, send, serveLive, type LiveUnderTest } from './live-test-kit.ts';
+import { ownHeaders, send, runBrokers, serveLive, type LiveUnderTest } from './live-test-kit.ts';
 import { LIVE_PATHS, LIVE_TOKEN_HEADER } from './protocol.ts';
-import type { LiveBrokers, LiveRouteModule } from './routes.ts';
+import type { LiveRouteModule } from './routes.ts';
 
 let server: LiveUnderTest;
 let handled = 0;
@@ -24,17 +22,8 @@ const probe: LiveRouteModule = () => [
   { method: 'POST', path: /^\/things\/([^/]+)\/poke$/, handle: (request) => ({ status: 200, body: { thing: request.params[0] } }) },
 ];
 
-function brokers(): LiveBrokers {
-  return {
-    ensure: async () => undefined,
-    redis: () => ({ url: redisUrl(), embedded: true }),
-    kafka: () => ({ brokers: kafkaBrokers(), embedded: true }),
-    env: () => ({}),
-  };
-}
-
 beforeAll(async () => {
-  server = await serveLive(brokers(), [probe]);
+  server = await serveLive(runBrokers(), [probe]);
 });
 afterAll(async () => {
   await server?.close();

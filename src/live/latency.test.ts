@@ -7,9 +7,9 @@
  * closing note; the median must be under a second.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
-import { connect, redisUrl, unique } from '#testing/redis';
-import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { createTopic, disconnectAfterTest, kafkaClient, uniqueName } from '#testing/kafka';
+import { connect, unique } from '#testing/redis';
+import { openEvents, runBrokers, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
 import type { LiveEvent } from './protocol.ts';
 
 const ROUNDS = 10;
@@ -17,12 +17,7 @@ let server: LiveUnderTest;
 let page: EventsClient;
 
 beforeAll(async () => {
-  server = await serveLive({
-    ensure: async () => undefined,
-    redis: () => ({ url: redisUrl(), embedded: true }),
-    kafka: () => ({ brokers: kafkaBrokers(), embedded: true }),
-    env: () => ({}),
-  });
+  server = await serveLive(runBrokers());
   page = await openEvents(server.port, server.token);
   await page.events.waitUntil((e) => e.type === 'snapshot' && e.data.redis.state === 'ready' && e.data.kafka.state === 'ready', 10_000, 'a first snapshot');
 });

@@ -7,7 +7,7 @@
  */
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTopic, disconnectAfterTest, kafkaBrokers, kafkaClient, uniqueName } from '#testing/kafka';
+import { createTopic, disconnectAfterTest, kafkaClient, uniqueName } from '#testing/kafka';
 import { clientsNamed, connect, redisUrl, unique } from '#testing/redis';
 import { until } from '#testing/wait';
 import { startEmbeddedKafka } from '../kafka/broker/index.ts';
@@ -15,24 +15,14 @@ import { sessionBrokers } from '../learn/brokers.ts';
 import { LIVE_GROUP_PREFIX } from './kafka-state.ts';
 import { liveBrokersOf } from './session.ts';
 import { LIVE_CONNECTION_NAME } from './redis-state.ts';
-import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { openEvents, runBrokers, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
 import type { KafkaView, LiveEvent, LiveSnapshot, RedisView } from './protocol.ts';
-import type { LiveBrokers } from './routes.ts';
 
 let server: LiveUnderTest;
 const sent: LiveSnapshot[] = [];
 
-function brokers(): LiveBrokers {
-  return {
-    ensure: async () => undefined,
-    redis: () => ({ url: redisUrl(), embedded: true }),
-    kafka: () => ({ brokers: kafkaBrokers(), embedded: true }),
-    env: () => ({}),
-  };
-}
-
 beforeAll(async () => {
-  server = await serveLive(brokers(), [], { sent: (snapshot) => sent.push(snapshot) });
+  server = await serveLive(runBrokers(), [], { sent: (snapshot) => sent.push(snapshot) });
 });
 afterAll(async () => {
   await server?.close();
