@@ -3,7 +3,8 @@ import { createTopic, uniqueName } from '#testing/kafka';
 import { unique } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { liveActionRoutes } from './action-routes.ts';
-import { openEvents, ownHeaders, send, runBrokers, serveLive } from './live-test-kit.ts';
+import { openEvents, ownHeaders, send, serveLive } from './live-test-kit.ts';
+import { runBrokers } from './run-brokers.ts';
 import { LIVE_PATHS, LIVE_TOKEN_HEADER, type LiveEvent } from './protocol.ts';
 import { LiveRouteTable, type LiveContext, type LiveResponse } from './routes.ts';
 

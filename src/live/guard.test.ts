@@ -4,7 +4,8 @@
  * handler runs; the same request from the site's own origin with the token is answered.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ownHeaders, send, runBrokers, serveLive, type LiveUnderTest } from './live-test-kit.ts';
+import { ownHeaders, send, serveLive, type LiveUnderTest } from './live-test-kit.ts';
+import { runBrokers } from './run-brokers.ts';
 import { LIVE_PATHS, LIVE_TOKEN_HEADER } from './protocol.ts';
 import type { LiveRouteModule } from './routes.ts';
 

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTopic, disconnectAfterTest, kafkaClient, uniqueName } from '#testing/kafka';
 import { connect, unique } from '#testing/redis';
-import { openEvents, runBrokers, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { runBrokers } from './run-brokers.ts';
 import type { LiveEvent } from './protocol.ts';
 
 const ROUNDS = 10;

@@ -4,8 +4,6 @@
  */
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { kafkaBrokers } from '#testing/kafka';
-import { redisUrl } from '#testing/redis';
 import { Inbox } from '#testing/wait';
 import { LIVE_BASE, LIVE_PATHS, type LiveEvent } from './protocol.ts';
 import type { LiveBrokers, LiveRouteModule } from './routes.ts';
@@ -16,16 +14,6 @@ export interface LiveUnderTest {
   token: string;
   live: LiveServer;
   close(): Promise<void>;
-}
-
-/** This test run's Redis and Kafka as the live server sees a session's brokers (both ready). */
-export function runBrokers(embedded: { redis?: boolean; kafka?: boolean } = {}): LiveBrokers {
-  return {
-    ensure: async () => undefined,
-    redis: () => ({ url: redisUrl(), embedded: embedded.redis ?? true }),
-    kafka: () => ({ brokers: kafkaBrokers(), embedded: embedded.kafka ?? true }),
-    env: () => ({ REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(',') }),
-  };
 }
 
 export async function serveLive(brokers: LiveBrokers, modules: LiveRouteModule[] = [], observer?: LiveServerOptions['observer']): Promise<LiveUnderTest> {

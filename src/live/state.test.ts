@@ -15,7 +15,8 @@ import { sessionBrokers } from '../learn/brokers.ts';
 import { LIVE_GROUP_PREFIX } from './kafka-state.ts';
 import { liveBrokersOf } from './session.ts';
 import { LIVE_CONNECTION_NAME } from './redis-state.ts';
-import { openEvents, runBrokers, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { openEvents, serveLive, type EventsClient, type LiveUnderTest } from './live-test-kit.ts';
+import { runBrokers } from './run-brokers.ts';
 import type { KafkaView, LiveEvent, LiveSnapshot, RedisView } from './protocol.ts';
 
 let server: LiveUnderTest;
