@@ -78,6 +78,11 @@ export interface RespConnection {
   send(args: readonly string[]): Promise<RespValue>;
   close(): void;
   readonly closed: boolean;
+  /**
+   * Hands `listener` every reply no command waits for: after MONITOR, the server sends a line per
+   * command it runs. (One listener; a later call replaces it.)
+   */
+  onUnrequested(listener: (value: RespValue) => void): void;
 }
 
 /**
@@ -108,6 +113,7 @@ export async function openResp(url: string, timeoutMs = 3_000): Promise<RespConn
   const waiting: Array<{ resolve: (value: RespValue) => void; reject: (error: Error) => void }> = [];
   let pending: Buffer = Buffer.alloc(0);
   let closed = false;
+  let unrequested: ((value: RespValue) => void) | undefined;
   const failAll = (error: Error): void => {
     closed = true;
     for (const waiter of waiting.splice(0)) waiter.reject(error);
@@ -119,7 +125,9 @@ export async function openResp(url: string, timeoutMs = 3_000): Promise<RespConn
         const reply = parseReply(pending);
         if (!reply) break;
         pending = pending.subarray(reply.end);
-        waiting.shift()?.resolve(reply.value);
+        const waiter = waiting.shift();
+        if (waiter) waiter.resolve(reply.value);
+        else unrequested?.(reply.value);
       }
     } catch (error) {
       socket.destroy();
@@ -143,6 +151,9 @@ export async function openResp(url: string, timeoutMs = 3_000): Promise<RespConn
     },
     get closed() {
       return closed;
+    },
+    onUnrequested(listener) {
+      unrequested = listener;
     },
   };
 

@@ -7,7 +7,8 @@ import type { Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
 import { kafkaClient } from './kafka.ts';
-import { redisUrl, unique } from './redis.ts';
+import { unique } from './redis.ts';
+import { monitorServer } from './monitor.ts';
 import type { MonitoredCommand } from './patterns.ts';
 import { Inbox } from './wait.ts';
 
@@ -67,19 +68,9 @@ export async function monitorConnection(client: Redis): Promise<ConnectionMonito
   const info = String(await client.client('INFO'));
   const address = /\baddr=(\S+)/.exec(info)?.[1];
   if (!address) throw new Error(`CLIENT INFO did not say the connection's address: ${info}`);
-  const watcher = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  watcher.on('error', () => {});
-  const monitor = await watcher.monitor();
-  monitor.on('error', () => {});
   const seen = new Inbox<MonitoredCommand>();
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== address) return;
-    const [name = '', ...rest] = args;
-    seen.push([name.toLowerCase(), ...rest]);
-  });
-  onTestFinished(() => {
-    monitor.disconnect();
-    watcher.disconnect();
+  await monitorServer(({ source, args: [name = '', ...rest] }) => {
+    if (source === address) seen.push([name.toLowerCase(), ...rest]);
   });
   // MONITOR starts with the next command the server runs; a first marker proves it is listening.
   await markSeen(client, seen);

@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
+import { monitorServer } from './monitor.ts';
 import { redisUrl } from './redis.ts';
 import { Inbox } from './wait.ts';
 
@@ -34,17 +35,9 @@ export type MonitoredCommand = [name: string, ...args: string[]];
  * command afterwards (e.g. `ECHO <unique>`) and wait for it.
  */
 export async function monitorCommands(): Promise<Inbox<MonitoredCommand>> {
-  // Never connected itself: monitor() opens a connection of its own from these options.
-  const template = new Redis(redisUrl(), { maxRetriesPerRequest: 1, lazyConnect: true });
-  const monitor = await template.monitor();
-  monitor.on('error', () => {});
   const commands = new Inbox<MonitoredCommand>();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    const [name = '', ...rest] = args;
+  await monitorServer(({ args: [name = '', ...rest] }) => {
     commands.push([name.toLowerCase(), ...rest]);
-  });
-  onTestFinished(() => {
-    monitor.disconnect();
   });
   return commands;
 }
