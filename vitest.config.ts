@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { exerciseTarget } from './src/testing/exercise-target.ts';
+import LongFirstSequencer from './src/testing/long-first-sequencer.ts';
 
 /**
  * Projects:
@@ -27,6 +28,8 @@ const CURRENT_TEST = 'src/testing/current-test.ts';
 export default defineConfig({
   test: {
     globalSetup: ['src/testing/global-setup.ts'],
+    // The longest files start first, across projects, so that none runs alone at the end.
+    sequence: { sequencer: LongFirstSequencer },
     testTimeout: 15_000,
     hookTimeout: 15_000,
     teardownTimeout: 5_000,

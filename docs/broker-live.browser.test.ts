@@ -8,7 +8,7 @@
  * appears in the stream view (a refused command shows its reason); the Kafka console's topic,
  * record and group member appear too. It measures broker event → pixel (a record acknowledged → its high
  * watermark drawn) and prints it. Screenshots of /broker/ and a lab run go to artifacts/screenshots/
- * (CI artifacts, as the chapters' do), or to SCREENSHOT_DIR when set.
+ * (not in git), or to SCREENSHOT_DIR when set (CI sets it and keeps them).
  * On the static site the page says in one line that it needs `npm start`, and labs have no button.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,7 @@ import { DIST_DIR, SCREENSHOTS_DIR } from '../src/site/paths.ts';
 import { until } from '../src/testing/wait.ts';
 import { serveStatic, type StaticSite } from '../src/site/static-server.ts';
 
-/** Beside the chapters' screenshots (artifacts/screenshots, which CI keeps), or where SCREENSHOT_DIR says. */
+/** Where SCREENSHOT_DIR says (CI keeps it), else artifacts/screenshots (not in git). */
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || SCREENSHOTS_DIR;
 /** The page draws a change within a second of the broker having it (one snapshot period); CI machines get one more. */
 const PIXEL_DEADLINE_MS = 2_000;

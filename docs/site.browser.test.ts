@@ -2,19 +2,18 @@
  * The built site (docs/.vitepress/dist) in Debian's Chromium: every page opens without a console
  * error, every mermaid diagram becomes an SVG, no internal link or anchor is dead, every exercise
  * and lab is linked and has its page, local search finds the generated pages, and no page scrolls
- * sideways on a phone.
- * One full-page screenshot per chapter goes to artifacts/screenshots/ (not in git).
+ * sideways on a phone. (Screenshots for CI are the performance test's: SCREENSHOT_DIR.)
  *
  * `npm test` builds the site first; on its own: `npm run docs:build && npx vitest run --project browser`.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadLabs, loadTracks } from '../src/catalog/catalog.ts';
 import { launchChromium } from '../src/site/chromium.ts';
-import { DIST_DIR, SCREENSHOTS_DIR } from '../src/site/paths.ts';
+import { DIST_DIR } from '../src/site/paths.ts';
 import { auditPage, builtPages, deadLinks, diagramProblems, horizontalOverflow, isMermaidCode, settle, type PageAudit } from '../src/site/site-audit.ts';
 import { serveStatic, type StaticSite } from '../src/site/static-server.ts';
 
@@ -34,13 +33,30 @@ beforeAll(async () => {
   if (!built) throw new Error(`The built site is missing (${DIST_DIR}): run \`npm run docs:build\` first (npm test does).`);
   site = await serveStatic(DIST_DIR);
   browser = await launchChromium();
-  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
   await site?.close();
 });
+
+/**
+ * One context for the page-by-page audit: a new context per page cost ~140 ms each (96 pages), and
+ * a page of its own in a shared context is just as independent for what the audit looks at.
+ */
+let auditContext: Promise<BrowserContext> | undefined;
+
+async function withAuditPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
+  if (!browser) throw new Error('Chromium did not start (see the error above).');
+  const opened = browser;
+  auditContext ??= opened.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+  const page = await (await auditContext).newPage();
+  try {
+    return await use(page);
+  } finally {
+    await page.close();
+  }
+}
 
 async function withPage<T>(viewport: { width: number; height: number }, use: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
   if (!browser) throw new Error('Chromium did not start (see the error above).');
@@ -65,13 +81,12 @@ describe('every page of the built site', () => {
   });
 
   test.each(pages)('%s opens with no console error, and its diagrams draw', async (url) => {
-    await withPage(DESKTOP, async (page) => {
+    await withAuditPage(async (page) => {
       const audit = await auditPage(page, origin(), url);
       audits.set(url, audit);
       expect(audit.errors, 'console errors, uncaught errors and failed requests').toEqual([]);
       expect(diagramProblems(audit), 'mermaid diagrams').toEqual([]);
       if (audit.diagrams.length === 0) expect(audit.scripts.filter(isMermaidCode), 'a page without diagrams loads no mermaid code').toEqual([]);
-      if (url.startsWith('/chapters/')) await page.screenshot({ path: join(SCREENSHOTS_DIR, `${basename(url)}.png`), fullPage: true });
       // The same page narrowed to a phone's width: the theme's layout follows media queries.
       await page.setViewportSize(PHONE);
       await page.evaluate(() => new Promise(requestAnimationFrame));

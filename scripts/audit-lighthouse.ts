@@ -14,6 +14,8 @@
  * `-- --runs 3` audits each page three times and keeps the median run by performance, as Lighthouse
  * advises for scores that vary from run to run (its timings are wall-clock: a busy machine's
  * neighbours show up as blocking time).
+ * `-- --details` also prints, per page, what the score is made of: each metric with its score, the
+ * element Lighthouse took for the largest contentful paint, and where the main thread's time went.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +47,7 @@ interface LighthouseResult {
   lhr: {
     runtimeError?: { message: string };
     categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] } | undefined>;
-    audits: Record<string, { score: number | null; numericValue?: number; title: string } | undefined>;
+    audits: Record<string, { score: number | null; numericValue?: number; displayValue?: string; title: string; details?: { items?: unknown[] } } | undefined>;
   };
 }
 type Lighthouse = (url: string, flags: Record<string, unknown>) => Promise<LighthouseResult | undefined>;
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1;
   if (!Number.isInteger(runs) || runs < 1) throw new WorkbookError('--runs takes a whole number of runs per page, e.g. --runs 3.');
+  const details = process.argv.includes('--details');
   const words = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--dist' && all[i - 1] !== '--runs');
   const pages = words.length > 0 ? PAGES.filter((url) => words.some((word) => (word.startsWith('/') ? url === word : url.includes(word)))) : PAGES;
   if (pages.length === 0) throw new WorkbookError(`No page matches ${words.join(' ')}: the pages are ${PAGES.join(' ')}`);
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
       };
       rows.push(row);
       console.log(formatRow(row));
+      if (details) console.log(describeRun(result));
     }
   } finally {
     await chromium.stop();
@@ -151,6 +155,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`\nEvery page within budget (performance ≥ ${BUDGET.performance}, accessibility ≥ ${BUDGET.accessibility}), Lighthouse ${LIGHTHOUSE_VERSION} mobile, median of ${runs} run(s).`);
+}
+
+const METRICS = ['first-contentful-paint', 'speed-index', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift'];
+
+/** What a run's performance score is made of, indented under its row. */
+function describeRun(result: LighthouseResult): string {
+  const audits = result.lhr.audits;
+  const lines = METRICS.map((id) => `    ${id.padEnd(26)} ${(audits[id]?.displayValue ?? '?').padStart(9)}  score ${Math.round((audits[id]?.score ?? 0) * 100)}`);
+  const lcpElement = JSON.stringify(audits['largest-contentful-paint-element']?.details?.items ?? []);
+  const snippet = /"snippet":"((?:[^"\\]|\\.)*)"/.exec(lcpElement)?.[1] ?? 'none found';
+  lines.push(`    LCP element: ${snippet.slice(0, 160)}`);
+  const phases = /"items":\[((?:\{"phase":[^}]*\},?)+)\]/.exec(lcpElement)?.[1];
+  if (phases) lines.push(`    LCP phases: ${[...phases.matchAll(/"phase":"([^"]+)"[^}]*"timing":([\d.]+)/g)].map(([, phase, ms]) => `${phase} ${Math.round(Number(ms))} ms`).join(', ')}`);
+  const work = (audits['mainthread-work-breakdown']?.details?.items ?? []) as Array<{ groupLabel?: string; duration?: number }>;
+  lines.push(`    main thread: ${work.map((w) => `${w.groupLabel} ${Math.round(w.duration ?? 0)} ms`).join(', ')}`);
+  return lines.join('\n');
 }
 
 const formatHeader = (): string => `${'page'.padEnd(28)} ${'perf'.padStart(4)} ${'a11y'.padStart(4)} ${'TBT'.padStart(7)} ${'LCP'.padStart(7)} ${'weight'.padStart(8)}`;

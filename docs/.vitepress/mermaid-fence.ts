@@ -15,6 +15,21 @@ export const MERMAID_TAG = 'MermaidDiagram';
 /** Set to 1 to ignore the cache, so that every diagram is drawn in the browser (scripts/diagrams.ts --all). */
 export const DRAW_IN_BROWSER_ENV = 'WORKBOOK_DRAW_DIAGRAMS';
 
+/** The text column of a chapter on a desktop screen (VitePress's .vp-doc at 1280 px). */
+const COLUMN_PX = 688;
+
+/**
+ * About how tall a drawing stands on the page: its drawn width shrunk to the column, at its own
+ * aspect ratio. The CSS reserves this much for a diagram the browser has not laid out yet.
+ */
+function estimatedHeight(svg: string): number {
+  const { width, minWidth } = drawnWidths(svg);
+  const [, , boxWidth = 0, boxHeight = 0] = (/\sviewBox="([^"]+)"/.exec(/^<svg\b[^>]*>/.exec(svg)?.[0] ?? '')?.[1] ?? '').split(/\s+/).map(Number);
+  if (!boxWidth || !boxHeight) return 300;
+  const shown = Math.max(minWidth, Math.min(width || boxWidth, COLUMN_PX));
+  return Math.round((boxHeight * shown) / boxWidth);
+}
+
 export function mermaidFence(md: MarkdownRenderer): void {
   const fence = md.renderer.rules.fence;
   if (!fence) throw new Error('VitePress has no fence renderer to wrap: the mermaid plugin needs updating.');
@@ -34,7 +49,7 @@ export function mermaidFence(md: MarkdownRenderer): void {
     const inside = [...links.map((url) => `<link rel="stylesheet" href="${url}">`), ...svgs].join('');
     // The widths the SVGs are sized by (custom.css), as the page component sets them.
     const widths = THEMES.map((theme) => drawnWidths(cached.svgs[theme]));
-    const style = `--diagram-width:${Math.max(...widths.map((w) => w.width))}px;--diagram-min-width:${Math.max(...widths.map((w) => w.minWidth))}px`;
+    const style = `--diagram-width:${Math.max(...widths.map((w) => w.width))}px;--diagram-min-width:${Math.max(...widths.map((w) => w.minWidth))}px;--diagram-height:${Math.max(...THEMES.map((theme) => estimatedHeight(cached.svgs[theme])))}px`;
     const attributes = `class="mermaid-diagram" data-mermaid="rendered" data-drawn="build" data-theme="${DIAGRAM_THEMES.light}" data-diagram-key="${key}" style="${style}"`;
     return `<figure ${attributes}><div class="mermaid-scroll">${inside}</div></figure>\n`;
   };

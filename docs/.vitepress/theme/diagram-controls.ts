@@ -41,7 +41,10 @@ function attach(figure: HTMLElement): () => void {
     const svg = visibleSvg();
     const natural = svg?.viewBox.baseVal?.width || 0;
     const full = figure.classList.contains('is-full');
-    const scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+    // Also known before the drawing is laid out (off screen it is not): it cannot shrink below
+    // the width that keeps its text at 12 px.
+    const minWidth = Number.parseFloat(figure.style.getPropertyValue('--diagram-min-width')) || 0;
+    const scrolls = scroller.scrollWidth > scroller.clientWidth + 1 || minWidth > scroller.clientWidth + 1;
     if (scrolls) {
       scroller.setAttribute('tabindex', '0');
       scroller.setAttribute('role', 'region');
@@ -74,12 +77,16 @@ function attach(figure: HTMLElement): () => void {
   // The reader switching light/dark swaps the drawing on screen.
   const themed = new MutationObserver(() => measure());
   themed.observe(html, { attributes: true, attributeFilter: ['class'] });
+  // Off screen the drawing is not laid out (content-visibility: auto in custom.css), so whether it
+  // scrolls is known only once the reader comes near it.
+  scroller.addEventListener('contentvisibilityautostatechange', measure);
   window.addEventListener('keydown', onKey);
   measure();
   // Undone before the next page's (or the same page's updated) content gets its own.
   return () => {
     resized.disconnect();
     themed.disconnect();
+    scroller.removeEventListener('contentvisibilityautostatechange', measure);
     window.removeEventListener('keydown', onKey);
     button?.remove();
     figure.classList.remove('is-full');
