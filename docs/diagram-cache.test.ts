@@ -27,7 +27,7 @@ describe('the drawings of the diagrams, made at build time', () => {
     expect(unused, `drawings of diagrams that no longer exist: \`${REFRESH_DIAGRAMS}\` removes them`).toEqual([]);
   });
 
-  test('a drawn diagram becomes static HTML in its page: both SVGs, its stylesheet, nothing Vue drops or binds', async () => {
+  test('a drawn diagram becomes static HTML in its page: both SVGs (waiting in a <noscript>), its stylesheet, nothing Vue drops or binds', async () => {
     const diagram = diagrams.find((d) => readCachedDiagram(d.key));
     if (!diagram) throw new Error(`no diagram is drawn: run \`${REFRESH_DIAGRAMS}\``);
     const md = await createMarkdownRenderer(DOCS_DIR, { config: mermaidFence });
@@ -35,6 +35,9 @@ describe('the drawings of the diagrams, made at build time', () => {
     expect(html).toContain(`data-diagram-key="${diagram.key}"`);
     expect(html).toMatch(/<link rel="stylesheet" href="\/diagrams\/[0-9a-f]{12}\.css">/);
     expect(html.match(/<svg [^>]*class="[^"]*mermaid-variant-(light|dark)/g)?.length).toBe(2);
+    // Kept as one string until the reader comes near (theme/diagram-controls.ts); shown as is without JavaScript.
+    expect(html).toMatch(/<noscript><svg [^>]*mermaid-variant-light[\s\S]*<\/svg><\/noscript><span class="mermaid-placeholder"><\/span>/);
+    expect(html).toContain('data-mermaid="deferred"');
     expect(html).not.toContain('<style');
     expect(html).not.toContain('<MermaidDiagram');
     // As VitePress compiles a page: its HTML inside one root element.

@@ -147,15 +147,18 @@ describe('diagrams', () => {
       // VitePress's router, as a click on a sidebar link uses it: no page load.
       await page.evaluate(() => {
         (window as unknown as { samePage: boolean }).samePage = true;
+        // Gone once the router has put the next chapter's content in place.
+        for (const figure of document.querySelectorAll('figure.mermaid-diagram')) figure.setAttribute('data-previous-page', '');
         const link = document.createElement('a');
         link.href = '/chapters/kafka';
         document.querySelector('.vp-doc')?.append(link);
         link.click();
       });
       await page.waitForURL(/\/chapters\/kafka$/, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('[data-previous-page]') === null, undefined, { timeout: 10_000 });
       expect(await settle(page)).toBeUndefined();
       const expected = mermaidBlocks(readFileSync(chapterFile('kafka'), 'utf8')).length;
-      await page.waitForFunction((n) => document.querySelectorAll('.mermaid-diagram[data-drawn="build"] svg.mermaid-variant-light').length === n, expected, { timeout: 10_000 });
+      await page.waitForFunction((n) => document.querySelectorAll('.mermaid-diagram[data-drawn="build"] .mermaid-scroll > svg.mermaid-variant-light').length === n, expected, { timeout: 10_000 });
       expect(await stylesLoaded(page), 'the new chapter\'s diagram stylesheets').toBeUndefined();
       expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage), 'the router navigated, the page did not reload').toBe(true);
       const diagrams = await measureDiagrams(page);
@@ -164,6 +167,27 @@ describe('diagrams', () => {
       expect(diagrams.filter((d) => d.smallestFont < SMALLEST_TEXT_PX).map((d) => d.name)).toEqual([]);
       expect(await page.locator('.mermaid-diagram button.mermaid-full-toggle').count(), 'a shrunk diagram offers the full-size view').toBeGreaterThan(0);
     });
+  });
+
+  test('a drawing comes into the page as the reader nears it, in the room its placeholder kept', async () => {
+    if (!browser || !site) throw new Error('Chromium or the static server did not start (see the error above).');
+    for (const width of WIDTHS) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${site.origin}/chapters/kafka`);
+        expect(await settle(page, { allDiagrams: false })).toBeUndefined();
+        const last = page.locator('figure.mermaid-diagram[data-drawn="build"]').last();
+        expect(await last.getAttribute('data-mermaid'), `at ${width} px the last diagram waits until the reader comes near`).toBe('deferred');
+        const kept = await last.locator('.mermaid-scroll').evaluate((scroller) => scroller.getBoundingClientRect().height);
+        await last.scrollIntoViewIfNeeded();
+        await page.waitForFunction((figure) => figure?.getAttribute('data-mermaid') === 'rendered', await last.elementHandle(), { timeout: 5_000 });
+        const drawn = await last.locator('.mermaid-scroll').evaluate((scroller) => scroller.getBoundingClientRect().height);
+        expect(Math.abs(drawn - kept), `at ${width} px the placeholder kept ${kept} px, the drawing took ${drawn} px`).toBeLessThanOrEqual(8);
+      } finally {
+        await context.close();
+      }
+    }
   });
 
   test('without JavaScript a chapter shows its diagrams, drawn, at a readable size', async () => {

@@ -1,9 +1,16 @@
 /**
  * ```mermaid fences. A diagram that `npm run diagrams` has drawn (src/site/diagram-cache.ts) becomes
  * static HTML: a figure with its light and dark SVGs (CSS shows the current one) and a link to the
- * stylesheet they need. The page then arrives drawn, also without JavaScript; Vue keeps the figure
- * as one static string, which VitePress leaves out of the JavaScript that hydrates the first page,
- * and ./theme/diagram-controls.ts gives it its behaviour (full-size view, keyboard scrolling).
+ * stylesheet they need. Vue keeps the figure as one static string, which VitePress leaves out of the
+ * JavaScript that hydrates the first page, and ./theme/diagram-controls.ts gives it its behaviour.
+ *
+ * The SVGs travel inside <noscript>: with JavaScript on, the browser keeps that as one string, not
+ * as thousands of elements to parse, style and lay out before the first paint (on a phone this was
+ * most of a chapter's loading work: Lighthouse measured 0.8 s of style and layout at CPU × 4).
+ * diagram-controls.ts puts a drawing in the page when the reader comes near it (and all of them
+ * before printing); until then a placeholder of the drawing's size keeps its room. Without
+ * JavaScript the browser shows the <noscript> content itself: the diagrams, drawn.
+ *
  * A diagram not drawn yet becomes <MermaidDiagram>, which draws it in the browser; its source
  * travels URI-encoded in an attribute so Vue and Markdown leave it untouched.
  */
@@ -15,19 +22,10 @@ export const MERMAID_TAG = 'MermaidDiagram';
 /** Set to 1 to ignore the cache, so that every diagram is drawn in the browser (scripts/diagrams.ts --all). */
 export const DRAW_IN_BROWSER_ENV = 'WORKBOOK_DRAW_DIAGRAMS';
 
-/** The text column of a chapter on a desktop screen (VitePress's .vp-doc at 1280 px). */
-const COLUMN_PX = 688;
-
-/**
- * About how tall a drawing stands on the page: its drawn width shrunk to the column, at its own
- * aspect ratio. The CSS reserves this much for a diagram the browser has not laid out yet.
- */
-function estimatedHeight(svg: string): number {
-  const { width, minWidth } = drawnWidths(svg);
-  const [, , boxWidth = 0, boxHeight = 0] = (/\sviewBox="([^"]+)"/.exec(/^<svg\b[^>]*>/.exec(svg)?.[0] ?? '')?.[1] ?? '').split(/\s+/).map(Number);
-  if (!boxWidth || !boxHeight) return 300;
-  const shown = Math.max(minWidth, Math.min(width || boxWidth, COLUMN_PX));
-  return Math.round((boxHeight * shown) / boxWidth);
+/** `width / height` of a drawing's viewBox: the placeholder keeps the drawing's room at any width. */
+function aspectRatio(svg: string): string {
+  const [, , width = 0, height = 0] = (/\sviewBox="([^"]+)"/.exec(/^<svg\b[^>]*>/.exec(svg)?.[0] ?? '')?.[1] ?? '').split(/\s+/).map(Number);
+  return width > 0 && height > 0 ? `${width.toFixed(1)} / ${height.toFixed(1)}` : '2 / 1';
 }
 
 export function mermaidFence(md: MarkdownRenderer): void {
@@ -46,11 +44,11 @@ export function mermaidFence(md: MarkdownRenderer): void {
     for (const url of links) env.mermaidStyles.add(url);
     // A label's {{ }} is text, not a Vue interpolation.
     const svgs = THEMES.map((theme) => cached.svgs[theme].trim().replace(/\{\{/g, '&#123;&#123;'));
-    const inside = [...links.map((url) => `<link rel="stylesheet" href="${url}">`), ...svgs].join('');
+    const inside = [...links.map((url) => `<link rel="stylesheet" href="${url}">`), `<noscript>${svgs.join('')}</noscript>`, '<span class="mermaid-placeholder"></span>'].join('');
     // The widths the SVGs are sized by (custom.css), as the page component sets them.
     const widths = THEMES.map((theme) => drawnWidths(cached.svgs[theme]));
-    const style = `--diagram-width:${Math.max(...widths.map((w) => w.width))}px;--diagram-min-width:${Math.max(...widths.map((w) => w.minWidth))}px;--diagram-height:${Math.max(...THEMES.map((theme) => estimatedHeight(cached.svgs[theme])))}px`;
-    const attributes = `class="mermaid-diagram" data-mermaid="rendered" data-drawn="build" data-theme="${DIAGRAM_THEMES.light}" data-diagram-key="${key}" style="${style}"`;
+    const style = `--diagram-width:${Math.max(...widths.map((w) => w.width))}px;--diagram-min-width:${Math.max(...widths.map((w) => w.minWidth))}px;--diagram-ratio:${aspectRatio(cached.svgs.light)}`;
+    const attributes = `class="mermaid-diagram" data-mermaid="deferred" data-drawn="build" data-theme="${DIAGRAM_THEMES.light}" data-diagram-key="${key}" style="${style}"`;
     return `<figure ${attributes}><div class="mermaid-scroll">${inside}</div></figure>\n`;
   };
 }

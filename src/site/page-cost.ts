@@ -72,7 +72,7 @@ export async function measurePageCost(browser: Browser, context: BrowserContext,
     let trace: Buffer | undefined;
     try {
       await page.goto(origin + url, { waitUntil: 'load' });
-      const late = await settle(page);
+      const late = await settle(page, { allDiagrams: false });
       if (late) throw new Error(`${url}: ${late}`);
       // Until the network is quiet (late chunks, stylesheets) and two frames have been drawn since.
       await page.waitForLoadState('networkidle');

@@ -110,9 +110,11 @@ export async function auditPage(page: Page, origin: string, url: string): Promis
 
 /**
  * Waits until Vue has hydrated the page (hydration mismatches are reported by then) and every
- * diagram has finished drawing. Returns what did not happen in time, if anything.
+ * diagram has finished drawing. A drawing made at build time waits in the page until the reader
+ * comes near it; unless `allDiagrams` is false (to measure a page's load as a reader gets it), all
+ * are put in the page first, as before printing. Returns what did not happen in time, if anything.
  */
-export async function settle(page: Page): Promise<string | undefined> {
+export async function settle(page: Page, { allDiagrams = true }: { allDiagrams?: boolean } = {}): Promise<string | undefined> {
   try {
     await page.waitForFunction(() => {
       const app = document.querySelector('#app');
@@ -122,9 +124,20 @@ export async function settle(page: Page): Promise<string | undefined> {
     return `the page did not start (Vue did not mount within ${HYDRATION_DEADLINE_MS / 1000} s)`;
   }
   try {
+    if (allDiagrams) {
+      // The theme attaches its diagram controls once the content is in place, a moment after mounting.
+      await page.waitForFunction(
+        () => {
+          window.dispatchEvent(new Event('beforeprint'));
+          return document.querySelectorAll('.mermaid-diagram[data-mermaid="deferred"]').length === 0;
+        },
+        undefined,
+        { timeout: MERMAID_DEADLINE_MS, polling: 100 },
+      );
+    }
     await page.waitForFunction(() => document.querySelectorAll('.mermaid-diagram[data-mermaid="pending"]').length === 0, undefined, { timeout: MERMAID_DEADLINE_MS });
   } catch {
-    return `mermaid diagrams were still drawing after ${MERMAID_DEADLINE_MS / 1000} s`;
+    return `mermaid diagrams were still drawing (or waiting to be put in the page) after ${MERMAID_DEADLINE_MS / 1000} s`;
   }
   return stylesLoaded(page);
 }

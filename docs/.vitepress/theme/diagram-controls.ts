@@ -6,6 +6,8 @@
  *   and a label saying so); the SVG's own --diagram-min-width keeps its text at 12 px.
  * - A diagram shrunk to the column or scrolling gets a "Full size" button; Escape closes the view.
  * - data-theme says which drawing is on screen (CSS picks it from the .dark class).
+ * - A drawing waiting in its <noscript> (data-mermaid="deferred", see ../mermaid-fence.ts) is put
+ *   in the page when the reader comes within a screen of it, and every one before printing.
  */
 
 const DARK = 'dark';
@@ -16,10 +18,34 @@ export function attachDiagramControls(root: ParentNode): () => void {
   for (const figure of root.querySelectorAll<HTMLElement>('figure.mermaid-diagram[data-drawn="build"]')) {
     undo.push(attach(figure));
   }
+  // Printing shows every diagram; tests ask for the same (src/site/site-audit.ts: settle).
+  const drawAll = (): void => {
+    for (const figure of root.querySelectorAll<HTMLElement>('figure.mermaid-diagram[data-mermaid="deferred"]')) draw(figure);
+  };
+  window.addEventListener('beforeprint', drawAll);
+  undo.push(() => window.removeEventListener('beforeprint', drawAll));
   return () => {
     for (const step of undo) step();
   };
 }
+
+/** Puts a deferred drawing in the page (once); its controls hear of it by the event. */
+function draw(figure: HTMLElement): void {
+  if (figure.getAttribute('data-mermaid') !== 'deferred') return;
+  const scroller = figure.querySelector('.mermaid-scroll');
+  const waiting = scroller?.querySelector('noscript');
+  if (!scroller || !waiting) return;
+  scroller.querySelector('.mermaid-placeholder')?.remove();
+  // Parsed with the page, a <noscript>'s content is one string of markup: the drawings, as built.
+  // Vue's client-side navigation parses a page's static HTML in a <template>, where scripting is
+  // off: there the drawings already are elements (hidden, as the content of a <noscript>).
+  if (waiting.firstElementChild) scroller.append(...waiting.children);
+  else scroller.insertAdjacentHTML('beforeend', waiting.textContent ?? '');
+  figure.setAttribute('data-mermaid', 'rendered');
+  figure.dispatchEvent(new Event(DRAWN));
+}
+
+const DRAWN = 'workbook:diagram-drawn';
 
 function attach(figure: HTMLElement): () => void {
   const found = figure.querySelector<HTMLElement>('.mermaid-scroll');
@@ -41,8 +67,8 @@ function attach(figure: HTMLElement): () => void {
     const svg = visibleSvg();
     const natural = svg?.viewBox.baseVal?.width || 0;
     const full = figure.classList.contains('is-full');
-    // Also known before the drawing is laid out (off screen it is not): it cannot shrink below
-    // the width that keeps its text at 12 px.
+    // Also known before the drawing is in the page: it cannot shrink below the width that keeps
+    // its text at 12 px.
     const minWidth = Number.parseFloat(figure.style.getPropertyValue('--diagram-min-width')) || 0;
     const scrolls = scroller.scrollWidth > scroller.clientWidth + 1 || minWidth > scroller.clientWidth + 1;
     if (scrolls) {
@@ -79,14 +105,24 @@ function attach(figure: HTMLElement): () => void {
   themed.observe(html, { attributes: true, attributeFilter: ['class'] });
   // Off screen the drawing is not laid out (content-visibility: auto in custom.css), so whether it
   // scrolls is known only once the reader comes near it.
-  scroller.addEventListener('contentvisibilityautostatechange', measure);
+  const drawn = (): void => {
+    near.disconnect();
+    measure();
+  };
+  figure.addEventListener(DRAWN, drawn);
+  // A screen ahead of the reader, so that the drawing is there before it scrolls into view.
+  const near = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) draw(figure);
+  }, { rootMargin: '100% 0px' });
+  if (figure.getAttribute('data-mermaid') === 'deferred') near.observe(figure);
   window.addEventListener('keydown', onKey);
   measure();
   // Undone before the next page's (or the same page's updated) content gets its own.
   return () => {
     resized.disconnect();
     themed.disconnect();
-    scroller.removeEventListener('contentvisibilityautostatechange', measure);
+    figure.removeEventListener(DRAWN, drawn);
+    near.disconnect();
     window.removeEventListener('keydown', onKey);
     button?.remove();
     figure.classList.remove('is-full');
