@@ -36,7 +36,7 @@ describe('the drawings of the diagrams, made at build time', () => {
     expect(html).toMatch(/<link rel="stylesheet" href="\/diagrams\/[0-9a-f]{12}\.css">/);
     expect(html.match(/<svg [^>]*class="[^"]*mermaid-variant-(light|dark)/g)?.length).toBe(2);
     // Kept as one string until the reader comes near (theme/diagram-controls.ts); shown as is without JavaScript.
-    expect(html).toMatch(/<noscript><svg [^>]*mermaid-variant-light[\s\S]*<\/svg><\/noscript><span class="mermaid-placeholder"><\/span>/);
+    expect(html).toMatch(/<noscript>(<link [^>]+>)+<svg [^>]*mermaid-variant-light[\s\S]*<\/svg><\/noscript><span class="mermaid-placeholder"><\/span>/);
     expect(html).toContain('data-mermaid="deferred"');
     expect(html).not.toContain('<style');
     expect(html).not.toContain('<MermaidDiagram');

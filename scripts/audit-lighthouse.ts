@@ -168,6 +168,8 @@ function describeRun(result: LighthouseResult): string {
   lines.push(`    LCP element: ${snippet.slice(0, 160)}`);
   const phases = /"items":\[((?:\{"phase":[^}]*\},?)+)\]/.exec(lcpElement)?.[1];
   if (phases) lines.push(`    LCP phases: ${[...phases.matchAll(/"phase":"([^"]+)"[^}]*"timing":([\d.]+)/g)].map(([, phase, ms]) => `${phase} ${Math.round(Number(ms))} ms`).join(', ')}`);
+  const blocking = (audits['render-blocking-resources']?.details?.items ?? []) as Array<{ url?: string; wastedMs?: number }>;
+  if (blocking.length > 0) lines.push(`    render-blocking: ${blocking.map((b) => `${(b.url ?? '').replace(/^https?:\/\/[^/]+/, '')} (${Math.round(b.wastedMs ?? 0)} ms)`).join(', ')}`);
   const work = (audits['mainthread-work-breakdown']?.details?.items ?? []) as Array<{ groupLabel?: string; duration?: number }>;
   lines.push(`    main thread: ${work.map((w) => `${w.groupLabel} ${Math.round(w.duration ?? 0)} ms`).join(', ')}`);
   return lines.join('\n');

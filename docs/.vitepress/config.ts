@@ -4,6 +4,7 @@ import { liveTokenPlugin } from '../../src/live/page-token.ts';
 import { SITE_QUIET_ENV } from '../../src/site/env.ts';
 import { progressPlugin } from '../../src/site/progress-plugin.ts';
 import { pageDescription } from './descriptions.ts';
+import { codeBlockSize } from './code-block-size.ts';
 import { mermaidFence } from './mermaid-fence.ts';
 import { renderForSearch, searchSections } from './search.ts';
 import { buildSidebar } from './sidebar.ts';
@@ -30,7 +31,10 @@ export default defineConfig({
     // GitHub's high-contrast pair: every token colour passes WCAG AA on the code block background
     // (the default github-light/dark pair has comments and some keywords below 4.5:1).
     theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
-    config: (md) => mermaidFence(md),
+    config: (md) => {
+      mermaidFence(md);
+      codeBlockSize(md);
+    },
   },
   transformPageData(pageData) {
     const description = pageDescription(pageData);

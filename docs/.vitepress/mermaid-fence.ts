@@ -32,19 +32,19 @@ export function mermaidFence(md: MarkdownRenderer): void {
   const fence = md.renderer.rules.fence;
   if (!fence) throw new Error('VitePress has no fence renderer to wrap: the mermaid plugin needs updating.');
   const useCache = process.env[DRAW_IN_BROWSER_ENV] !== '1';
-  md.renderer.rules.fence = (tokens, idx, options, env: { mermaidStyles?: Set<string> }, self) => {
+  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const token = tokens[idx];
     if (!token || token.info.trim().split(/\s+/)[0] !== 'mermaid') return fence(tokens, idx, options, env, self);
     const key = diagramKey(token.content);
     const cached = useCache ? readCachedDiagram(key) : undefined;
     if (!cached) return `<${MERMAID_TAG} code="${encodeURIComponent(token.content)}" diagram-key="${key}" />\n`;
-    // One link per stylesheet and page (env is the page's).
-    env.mermaidStyles ??= new Set();
-    const links = cached.styles.filter((url) => !env.mermaidStyles?.has(url));
-    for (const url of links) env.mermaidStyles.add(url);
     // A label's {{ }} is text, not a Vue interpolation.
     const svgs = THEMES.map((theme) => cached.svgs[theme].trim().replace(/\{\{/g, '&#123;&#123;'));
-    const inside = [...links.map((url) => `<link rel="stylesheet" href="${url}">`), `<noscript>${svgs.join('')}</noscript>`, '<span class="mermaid-placeholder"></span>'].join('');
+    // Each drawing brings the stylesheets it needs, inside its <noscript>: a stylesheet in the page
+    // would hold up the first paint for a drawing the reader may never scroll to; the browser
+    // fetches a stylesheet once however many drawings name it.
+    const links = cached.styles.map((url) => `<link rel="stylesheet" href="${url}">`);
+    const inside = `<noscript>${[...links, ...svgs].join('')}</noscript><span class="mermaid-placeholder"></span>`;
     // The widths the SVGs are sized by (custom.css), as the page component sets them.
     const widths = THEMES.map((theme) => drawnWidths(cached.svgs[theme]));
     const style = `--diagram-width:${Math.max(...widths.map((w) => w.width))}px;--diagram-min-width:${Math.max(...widths.map((w) => w.minWidth))}px;--diagram-ratio:${aspectRatio(cached.svgs.light)}`;
