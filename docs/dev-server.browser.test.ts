@@ -126,6 +126,19 @@ describe('npm start serves the site with the learner progress', () => {
     }
   });
 
+  test("a chapter's drawings arrive, fetched from the diagram cache as the reader nears them", async () => {
+    if (!browser || !site) throw new Error('setup failed (see above)');
+    const page = await browser.newPage();
+    try {
+      const audit = await auditPage(page, site.url.replace(/\/$/, ''), '/chapters/redis-streams');
+      expect(audit.errors, 'console errors and failed requests').toEqual([]);
+      expect(audit.diagrams.length).toBeGreaterThan(0);
+      expect(diagramProblems(audit)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('stopping it closes the port', async () => {
     if (!site) throw new Error('setup failed (see above)');
     const { port, url } = site;

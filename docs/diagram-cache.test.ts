@@ -11,6 +11,7 @@ import { CHAPTERS } from '../src/catalog/chapters.ts';
 import { displayPath } from '../src/catalog/paths.ts';
 import { cacheDrawing, diagramKey, readCachedDiagram, REFRESH_DIAGRAMS, unusedCacheFiles } from '../src/site/diagram-cache.ts';
 import { mermaidBlocks } from '../src/site/diagram-source.ts';
+import { drawnDiagramDocument } from '../src/site/drawn-diagrams.ts';
 import { chapterFile, DOCS_DIR } from '../src/site/paths.ts';
 import { mermaidFence } from './.vitepress/mermaid-fence.ts';
 
@@ -27,26 +28,32 @@ describe('the drawings of the diagrams, made at build time', () => {
     expect(unused, `drawings of diagrams that no longer exist: \`${REFRESH_DIAGRAMS}\` removes them`).toEqual([]);
   });
 
-  test('a drawn diagram becomes static HTML in its page: both SVGs (waiting in a <noscript>), its stylesheet, nothing Vue drops or binds', async () => {
+  test('a drawn diagram becomes static HTML in its page: a placeholder naming its drawing\'s document (both SVGs, its stylesheets), nothing Vue drops or binds', async () => {
     const diagram = diagrams.find((d) => readCachedDiagram(d.key));
     if (!diagram) throw new Error(`no diagram is drawn: run \`${REFRESH_DIAGRAMS}\``);
     const md = await createMarkdownRenderer(DOCS_DIR, { config: mermaidFence });
     const html = md.render(`\`\`\`mermaid\n${diagram.source}\`\`\`\n`, {});
     expect(html).toContain(`data-diagram-key="${diagram.key}"`);
-    expect(html).toMatch(/<link rel="stylesheet" href="\/diagrams\/[0-9a-f]{12}\.css">/);
-    expect(html.match(/<svg [^>]*class="[^"]*mermaid-variant-(light|dark)/g)?.length).toBe(2);
-    // Kept as one string until the reader comes near (theme/diagram-controls.ts); shown as is without JavaScript.
-    expect(html).toMatch(/<noscript>(<link [^>]+>)+<svg [^>]*mermaid-variant-light[\s\S]*<\/svg><\/noscript><span class="mermaid-placeholder"><\/span>/);
+    // The drawing is fetched when the reader comes near (theme/diagram-controls.ts); without JavaScript an iframe shows it.
+    expect(html).toContain(`data-drawing="/diagrams/drawn/${diagram.key}.html"`);
+    expect(html).toContain(`<noscript><iframe class="mermaid-frame" src="/diagrams/drawn/${diagram.key}.html"`);
+    expect(html).toContain('<span class="mermaid-placeholder"></span>');
     expect(html).toContain('data-mermaid="deferred"');
+    expect(html, 'no SVG markup in the page itself').not.toContain('<svg');
     expect(html).not.toContain('<style');
+    const document = drawnDiagramDocument(diagram.key) ?? '';
+    expect(document).toMatch(/<link rel="stylesheet" href="\/diagrams\/[0-9a-f]{12}\.css">/);
+    expect(document.match(/<svg [^>]*class="[^"]*mermaid-variant-(light|dark)/g)?.length, 'its document has both drawings').toBe(2);
     expect(html).not.toContain('<MermaidDiagram');
-    // As VitePress compiles a page: its HTML inside one root element.
-    const compiled = compileTemplate({ source: `<div>${html}</div>`, filename: 'chapter.md', id: 'diagram' });
+    // As VitePress compiles a page: its HTML inside one root element, among a chapter's paragraphs.
+    const prose = '<p>A paragraph of the chapter.</p>'.repeat(20);
+    const compiled = compileTemplate({ source: `<div>${prose}${html}${prose}</div>`, filename: 'chapter.md', id: 'diagram' });
     expect(compiled.errors).toEqual([]);
     expect(compiled.tips).toEqual([]);
-    // One static string (which VitePress strips from the hydrating JavaScript), not a tree of vnodes.
-    expect(compiled.code).toMatch(/_createStaticVNode\("<figure class=\\"mermaid-diagram\\"/);
-    expect(compiled.code).not.toMatch(/_createElementVNode\("svg"/);
+    // Part of one static string (which VitePress strips from the hydrating JavaScript), not a tree of
+    // vnodes: Vue never hydrates the <noscript>, whose content the browser keeps as text.
+    expect(compiled.code).toMatch(/_createStaticVNode\("[^"]*?<figure class=\\"mermaid-diagram\\"/);
+    expect(compiled.code).not.toMatch(/_createElementVNode\("(figure|noscript|iframe)"/);
   });
 
   test('a drawing gets ids of its own, loses its <style> to a shared sheet scoped by a class, and carries its widths', () => {

@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitepress';
 import { catalogReloadPlugin } from '../../src/site/catalog-reload-plugin.ts';
 import { liveTokenPlugin } from '../../src/live/page-token.ts';
+import { drawnDiagramsPlugin, writeDrawnDiagrams } from '../../src/site/drawn-diagrams.ts';
 import { SITE_QUIET_ENV } from '../../src/site/env.ts';
 import { progressPlugin } from '../../src/site/progress-plugin.ts';
 import { pageDescription } from './descriptions.ts';
@@ -35,6 +36,10 @@ export default defineConfig({
       mermaidFence(md);
       codeBlockSize(md);
     },
+  },
+  // Each drawn diagram as a document of its own, which pages fetch as the reader nears it.
+  buildEnd(siteConfig) {
+    writeDrawnDiagrams(siteConfig.outDir);
   },
   transformPageData(pageData) {
     const description = pageDescription(pageData);
@@ -74,6 +79,7 @@ export default defineConfig({
       progressPlugin(),
       liveTokenPlugin(),
       catalogReloadPlugin(),
+      drawnDiagramsPlugin(),
       // The dev server's HTML gets `head` only once the app runs, after the browser has asked for /favicon.ico.
       { name: 'workbook:dev-icon', apply: 'serve', transformIndexHtml: () => [{ tag: 'link', attrs: { rel: 'icon', href: ICON_URL }, injectTo: 'head' }] },
     ],

@@ -73,6 +73,14 @@ export function readCachedDiagram(key: string): CachedDiagram | undefined {
   return { svgs: svgs as Record<DiagramTheme, string>, styles };
 }
 
+/** The keys of the diagrams the cache holds a drawing of. */
+export function diagramKeysInCache(): string[] {
+  if (!existsSync(DIAGRAM_CACHE_DIR)) return [];
+  return readdirSync(DIAGRAM_CACHE_DIR)
+    .map((file) => /^([0-9a-f]{16})\.light\.svg$/.exec(file)?.[1])
+    .filter((key): key is string => key !== undefined);
+}
+
 /** A diagram as the page component drew it, taken from the page by scripts/diagrams.ts. */
 export interface Drawing {
   /** The SVG's outerHTML, as mermaid left it (with its own <style> and ids). */

@@ -10,6 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
+import { DRAWN_DIAGRAMS_URL } from './drawn-diagrams.ts';
 import { resolveStaticPath } from './static-server.ts';
 
 export interface DiagramState {
@@ -38,7 +39,10 @@ export interface PageAudit {
 /** Mermaid's code, which only pages with a diagram may load. */
 export const isMermaidCode = (scriptUrl: string): boolean => /\/mermaid\.core\.[\w-]+\.js$/.test(scriptUrl);
 
-/** Every built page as a URL path, from the .html files of the build (404.html is not a page). */
+/**
+ * Every built page as a URL path, from the .html files of the build (404.html is not a page, nor
+ * are the drawings the pages fetch, under DRAWN_DIAGRAMS_URL).
+ */
 export function builtPages(dist: string): string[] {
   const pages: string[] = [];
   const walk = (dir: string): void => {
@@ -50,7 +54,7 @@ export function builtPages(dist: string): string[] {
   };
   walk(dist);
   return pages
-    .filter((p) => p !== '404.html')
+    .filter((p) => p !== '404.html' && !`/${p}`.startsWith(DRAWN_DIAGRAMS_URL))
     .map((p) => `/${p.replace(/(^|\/)index\.html$/, '$1').replace(/\.html$/, '')}`)
     .sort();
 }
@@ -110,9 +114,9 @@ export async function auditPage(page: Page, origin: string, url: string): Promis
 
 /**
  * Waits until Vue has hydrated the page (hydration mismatches are reported by then) and every
- * diagram has finished drawing. A drawing made at build time waits in the page until the reader
- * comes near it; unless `allDiagrams` is false (to measure a page's load as a reader gets it), all
- * are put in the page first, as before printing. Returns what did not happen in time, if anything.
+ * diagram has finished drawing. A drawing made at build time is fetched when the reader comes
+ * near it; unless `allDiagrams` is false (to measure a page's load as a reader gets it), all are
+ * fetched and put in the page first, as before printing. Returns what did not happen in time, if anything.
  */
 export async function settle(page: Page, { allDiagrams = true }: { allDiagrams?: boolean } = {}): Promise<string | undefined> {
   try {
@@ -129,7 +133,7 @@ export async function settle(page: Page, { allDiagrams = true }: { allDiagrams?:
       await page.waitForFunction(
         () => {
           window.dispatchEvent(new Event('beforeprint'));
-          return document.querySelectorAll('.mermaid-diagram[data-mermaid="deferred"]').length === 0;
+          return document.querySelectorAll('.mermaid-diagram[data-mermaid="deferred"], .mermaid-diagram[data-mermaid="loading"]').length === 0;
         },
         undefined,
         { timeout: MERMAID_DEADLINE_MS, polling: 100 },

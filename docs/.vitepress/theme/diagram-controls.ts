@@ -6,8 +6,8 @@
  *   and a label saying so); the SVG's own --diagram-min-width keeps its text at 12 px.
  * - A diagram shrunk to the column or scrolling gets a "Full size" button; Escape closes the view.
  * - data-theme says which drawing is on screen (CSS picks it from the .dark class).
- * - A drawing waiting in its <noscript> (data-mermaid="deferred", see ../mermaid-fence.ts) is put
- *   in the page when the reader comes within a screen of it, and every one before printing.
+ * - A drawing not in the page yet (data-mermaid="deferred", see ../mermaid-fence.ts) is fetched
+ *   when the reader comes within a screen of it, and every one before printing.
  */
 
 const DARK = 'dark';
@@ -18,7 +18,8 @@ export function attachDiagramControls(root: ParentNode): () => void {
   for (const figure of root.querySelectorAll<HTMLElement>('figure.mermaid-diagram[data-drawn="build"]')) {
     undo.push(attach(figure));
   }
-  // Printing shows every diagram; tests ask for the same (src/site/site-audit.ts: settle).
+  // Before printing every drawing is asked for (on a slow network some may print as their
+  // placeholder); tests ask for the same (src/site/site-audit.ts: settle).
   const drawAll = (): void => {
     for (const figure of root.querySelectorAll<HTMLElement>('figure.mermaid-diagram[data-mermaid="deferred"]')) draw(figure);
   };
@@ -29,20 +30,37 @@ export function attachDiagramControls(root: ParentNode): () => void {
   };
 }
 
-/** Puts a deferred drawing in the page (once); its controls hear of it by the event. */
+/**
+ * Fetches a deferred drawing's document (data-drawing) and puts its SVGs and stylesheets in the
+ * figure, once; the figure's controls hear of it by the event. A drawing that cannot be fetched
+ * says so in the figure.
+ */
 function draw(figure: HTMLElement): void {
-  if (figure.getAttribute('data-mermaid') !== 'deferred') return;
+  const url = figure.getAttribute('data-drawing');
   const scroller = figure.querySelector('.mermaid-scroll');
-  const waiting = scroller?.querySelector('noscript');
-  if (!scroller || !waiting) return;
-  scroller.querySelector('.mermaid-placeholder')?.remove();
-  // Parsed with the page, a <noscript>'s content is one string of markup: the drawings, as built.
-  // Vue's client-side navigation parses a page's static HTML in a <template>, where scripting is
-  // off: there the drawings already are elements (hidden, as the content of a <noscript>).
-  if (waiting.firstElementChild) scroller.append(...waiting.children);
-  else scroller.insertAdjacentHTML('beforeend', waiting.textContent ?? '');
-  figure.setAttribute('data-mermaid', 'rendered');
-  figure.dispatchEvent(new Event(DRAWN));
+  if (figure.getAttribute('data-mermaid') !== 'deferred' || !url || !scroller) return;
+  figure.setAttribute('data-mermaid', 'loading');
+  fetch(url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.text();
+    })
+    .then((text) => {
+      const drawing = new DOMParser().parseFromString(text, 'text/html');
+      const parts = [...drawing.head.querySelectorAll('link[rel="stylesheet"]'), ...drawing.body.querySelectorAll(':scope > svg')];
+      if (!parts.some((part) => part.localName === 'svg')) throw new Error('no drawing in it');
+      scroller.querySelector('.mermaid-placeholder')?.remove();
+      scroller.append(...parts.map((part) => document.adoptNode(part)));
+      figure.setAttribute('data-mermaid', 'rendered');
+      figure.dispatchEvent(new Event(DRAWN));
+    })
+    .catch((error: unknown) => {
+      figure.setAttribute('data-mermaid', 'unavailable');
+      const note = document.createElement('p');
+      note.className = 'mermaid-unavailable';
+      note.textContent = `This diagram did not load (${url}: ${error instanceof Error ? error.message : String(error)}). Reload the page to try again.`;
+      scroller.replaceChildren(note);
+    });
 }
 
 const DRAWN = 'workbook:diagram-drawn';
