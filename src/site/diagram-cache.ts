@@ -1,8 +1,8 @@
 /**
  * The drawings of the chapters' mermaid diagrams, made at build time and committed, so that a
- * chapter page arrives with its diagrams as inline SVG: nothing to draw on the reader's phone
- * (drawing in the page blocked its main thread for over a second), and a reader without
- * JavaScript sees them too. `npm run diagrams` (scripts/diagrams.ts) draws what is missing in
+ * reader's phone has nothing to draw (drawing in the page blocked its main thread for over a
+ * second), and a reader without JavaScript sees them too. The site serves each as a document of
+ * its own that pages fetch as the reader nears the diagram (./drawn-diagrams.ts). `npm run diagrams` (scripts/diagrams.ts) draws what is missing in
  * Chromium, with the same component and CSS a reader's page uses, and writes it here; building the
  * site needs no browser. A diagram whose drawing is missing is drawn in the page as before, and
  * docs/diagram-cache.test.ts fails, naming the command.

@@ -69,6 +69,9 @@ function attach(figure: HTMLElement): () => void {
   const found = figure.querySelector<HTMLElement>('.mermaid-scroll');
   if (!found) return () => {};
   const scroller: HTMLElement = found;
+  // The <noscript> fallback is for pages without JavaScript. After a client-side navigation Vue has
+  // parsed it with scripting off, making its <iframe> a real one that would fetch the drawing again.
+  scroller.querySelector('noscript')?.remove();
   const html = document.documentElement;
   const visibleSvg = (): SVGSVGElement | null =>
     scroller.querySelector<SVGSVGElement>(`svg.mermaid-variant-${html.classList.contains(DARK) ? 'dark' : 'light'}`) ?? scroller.querySelector('svg');
