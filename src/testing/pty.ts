@@ -14,7 +14,9 @@ export function tmuxAvailable(): boolean {
 export class Pty {
   private static count = 0;
   readonly name = `workbook-${process.pid}-${Pty.count++}`;
-  private readonly socket = `workbook-test-${process.pid}`;
+  // A tmux server per terminal: closing the last session of a shared server makes it exit, and a
+  // session opened right then met it exiting ("server exited unexpectedly", seen in CI).
+  private readonly socket = `workbook-test-${this.name}`;
 
   constructor(command: string, cwd: string, env: Record<string, string> = {}, size = { columns: 120, rows: 40 }) {
     const exports = Object.entries({ NO_COLOR: '1', REDIS_URL: '', ...env })
@@ -51,7 +53,7 @@ export class Pty {
 
   close(): void {
     try {
-      this.tmux('kill-session', '-t', this.name);
+      this.tmux('kill-server');
     } catch {
       // Already gone.
     }
