@@ -12,7 +12,7 @@
  * travels URI-encoded in an attribute so Vue and Markdown leave it untouched.
  */
 import type { MarkdownRenderer } from 'vitepress';
-import { diagramKey, drawnWidths, readCachedDiagram, THEMES } from '../../src/site/diagram-cache.ts';
+import { diagramKey, drawingTitle, drawnWidths, readCachedDiagram, THEMES } from '../../src/site/diagram-cache.ts';
 import { DIAGRAM_THEMES } from '../../src/site/diagram-layout.ts';
 import { drawnDiagramUrl } from '../../src/site/drawn-diagrams.ts';
 
@@ -41,7 +41,7 @@ export function mermaidFence(md: MarkdownRenderer): void {
     const key = diagramKey(token.content);
     const cached = useCache ? readCachedDiagram(key) : undefined;
     if (!cached) return `<${MERMAID_TAG} code="${encodeURIComponent(token.content)}" diagram-key="${key}" />\n`;
-    const title = escapeHtml(/<title\b[^>]*>([^<]*)<\/title>/.exec(cached.svgs.light)?.[1] ?? 'Diagram');
+    const title = escapeHtml(drawingTitle(cached.svgs.light));
     const url = drawnDiagramUrl(key);
     const inside = `<noscript><iframe class="mermaid-frame" src="${url}" title="${title}" loading="lazy"></iframe></noscript><span class="mermaid-placeholder"></span>`;
     // The widths the SVGs are sized by (custom.css), as the page component sets them.

@@ -138,6 +138,11 @@ export function staticHtml(svg: string): string {
     .replace(/^<svg\b[^>]*>/, (tag) => tag.replace(/\s(role|style)="[^"]*"/g, ''));
 }
 
+/** A cached SVG's accessible title (mermaid's accTitle), as markup text; 'Diagram' when it has none. */
+export function drawingTitle(svg: string): string {
+  return /<title\b[^>]*>([^<]*)<\/title>/.exec(svg)?.[1] ?? 'Diagram';
+}
+
 /** The widths a cached SVG was drawn at and may shrink to (cacheDrawing), in CSS px. */
 export function drawnWidths(svg: string): { width: number; minWidth: number } {
   const root = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? '';

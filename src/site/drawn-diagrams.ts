@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vitepress';
-import { diagramKeysInCache, readCachedDiagram, THEMES } from './diagram-cache.ts';
+import { diagramKeysInCache, drawingTitle, readCachedDiagram, THEMES } from './diagram-cache.ts';
 
 /** Where the site serves the documents. */
 export const DRAWN_DIAGRAMS_URL = '/diagrams/drawn/';
@@ -23,7 +23,7 @@ export const drawnDiagramUrl = (key: string): string => `${DRAWN_DIAGRAMS_URL}${
 export function drawnDiagramDocument(key: string): string | undefined {
   const cached = readCachedDiagram(key);
   if (!cached) return undefined;
-  const title = /<title\b[^>]*>([^<]*)<\/title>/.exec(cached.svgs.light)?.[1] ?? 'Diagram';
+  const title = drawingTitle(cached.svgs.light);
   return [
     '<!doctype html>',
     // No icon of its own: opened on its own, the browser would ask for a /favicon.ico the site does not have.
