@@ -13,10 +13,11 @@
  * Every verdict must name only that exercise's tests (a warm test runner remembers every module it
  * ever ran; a verdict must not). Returns the violations, one line each.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exercise, Track } from '../src/catalog/catalog.ts';
+import { startsLearnerProcess, testSource } from '../src/catalog/test-source.ts';
 import type { SessionBrokers } from '../src/learn/brokers.ts';
 import { renderVerdict } from '../src/learn/report.ts';
 import { ExerciseRunner, type Verdict } from '../src/learn/runner.ts';
@@ -93,7 +94,7 @@ export async function checkThroughTheLoop(
 export function runawaySample(exercises: readonly Exercise[]): Exercise[] {
   const firstOfBroker = new Map<string, Exercise>();
   for (const exercise of exercises) if (!firstOfBroker.has(exercise.broker)) firstOfBroker.set(exercise.broker, exercise);
-  const childProcess = exercises.filter((exercise) => testSource(exercise).includes('#testing/learner-module'));
+  const childProcess = exercises.filter(startsLearnerProcess);
   return exercises.filter((exercise) => firstOfBroker.get(exercise.broker) === exercise || childProcess.includes(exercise));
 }
 
@@ -146,16 +147,6 @@ function foreignTests(exercise: Exercise, verdict: Verdict, everyExercise: Exerc
       const title = (name.split(' > ').pop() ?? name).slice(0, 40);
       return title.length >= 8 && !own.includes(title) && others.some((source) => source.includes(title));
     });
-}
-
-const sources = new Map<string, string>();
-function testSource(exercise: Exercise): string {
-  let source = sources.get(exercise.id);
-  if (source === undefined) {
-    source = exercise.tests.map((t) => readFileSync(join(exercise.dir, t), 'utf8')).join('\n');
-    sources.set(exercise.id, source);
-  }
-  return source;
 }
 
 function describe(verdict: Verdict): string {

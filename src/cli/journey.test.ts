@@ -65,7 +65,7 @@ describe('the loop in a real terminal', () => {
       writeFileSync(third, `${original}\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // never returns\n`);
       await pty.waitFor(/never (finished|got going)/, 60_000, 'the runaway stopped at its deadline');
       writeFileSync(third, original);
-      await until(() => /never (finished|got going)[\s\S]*checks fail/.test(pty.screen()), 'a verdict again after the fix is saved', 60_000);
+      await pty.waitFor(/never (finished|got going)[\s\S]*checks fail/, 60_000, 'a verdict again after the fix is saved');
 
       pty.keys('q');
       await pty.waitFor(/\[exited 0\]/, 15_000, 'the loop exiting after q');
@@ -84,7 +84,7 @@ describe('the loop in a real terminal', () => {
       expect(npm, 'the npm process').toBeDefined();
       const tree = descendants(pty.shellPid()).filter((pid) => !/^sleep/.test(commandLine(pid)));
       process.kill(npm as number, 'SIGTERM');
-      await until(() => tree.every((pid) => !descendants(pty.shellPid()).includes(pid)), 'every process of the tree gone after SIGTERM to npm', 5_000);
+      await until(() => tree.every((pid) => !descendants(pty.shellPid()).includes(pid)), 'every process of the tree gone after SIGTERM to npm', 5_000, 100);
       expect(workbookProcesses(pty)).toEqual([]);
     } finally {
       pty.close();

@@ -7,6 +7,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { until } from './wait.ts';
 
+/**
+ * How often a wait reads the screen. Each read starts a tmux client: at until()'s default of 10 ms
+ * a minute-long wait cost thousands of process starts (measured: a quarter of the journey test's
+ * CPU, on a machine whose two cores the other tests need). A learner's eye is slower than 100 ms.
+ */
+const SCREEN_POLL_MS = 100;
+
 export function tmuxAvailable(): boolean {
   return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 }
@@ -34,7 +41,7 @@ export class Pty {
   async waitFor(pattern: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
     let found: RegExpExecArray | null = null;
     try {
-      await until(() => (found = pattern.exec(this.screen())) !== null, what, ms);
+      await until(() => (found = pattern.exec(this.screen())) !== null, what, ms, SCREEN_POLL_MS);
     } catch (error) {
       throw new Error(`${(error as Error).message}; the screen:\n${this.screen().split('\n').filter((l) => l.trim()).slice(-60).join('\n')}`);
     }

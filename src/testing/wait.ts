@@ -51,17 +51,19 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string, o
 
 /**
  * Re-checks `condition` until it holds, for state that has no event to wait on (e.g. PUBSUB NUMSUB
- * on the server). Fails after `ms` naming what was awaited.
+ * on the server). Fails after `ms` naming what was awaited. `everyMs`: the pause between checks, for
+ * conditions that cost a process start each (a terminal's screen read through tmux).
  */
 export async function until(
   condition: () => boolean | Promise<boolean>,
   what: string,
   ms = 3_000,
+  everyMs = 10,
 ): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new TimeoutError(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

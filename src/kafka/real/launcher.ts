@@ -44,6 +44,8 @@ const START_ATTEMPTS = 3;
 const STOP_TIMEOUT_MS = 15_000;
 /** A cold JVM on a busy two-core machine can take a while; this only bounds a hang. */
 const READY_TIMEOUT_MS = 120_000;
+/** A group nobody joins: describing it is what makes a fresh broker create __consumer_offsets. */
+const GROUP_COORDINATOR_PROBE = 'workbook-launcher-probe';
 
 export async function startRealKafka(options: StartRealKafkaOptions = {}): Promise<RealKafka> {
   const env = options.env ?? process.env;
@@ -225,6 +227,15 @@ async function checkClientsConnect(bootstrap: string): Promise<void> {
     await admin.describeCluster();
   } catch (error) {
     throw new WorkbookError(`Kafka said it started but kafkajs cannot use it at ${bootstrap} (${describeError(error)}): rerun; if it persists, report it.`);
+  }
+  try {
+    // A fresh broker has no __consumer_offsets: the first FindCoordinator creates it, and until it
+    // is loaded every group gets COORDINATOR_NOT_AVAILABLE. A client with few retries (kafkajs gives
+    // up on a group for good once they run out) then never joins: the first consumer of a test run
+    // or a lab would fail at random. Asking once here, patiently, makes the broker ready for groups.
+    await admin.describeGroups([GROUP_COORDINATOR_PROBE]);
+  } catch (error) {
+    throw new WorkbookError(`Kafka started but its group coordinator did not come up (${describeError(error)}): rerun; if it persists, report it.`);
   } finally {
     await admin.disconnect().catch(() => {});
   }
