@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +9,17 @@ import { serveStatic } from './static-server.ts';
 const root = mkdtempSync(join(tmpdir(), 'static-server-'));
 const page = `<p>${'a diagram '.repeat(500)}</p>`;
 writeFileSync(join(root, 'index.html'), page);
+mkdirSync(join(root, 'assets'));
+writeFileSync(join(root, 'assets', 'app.BJ5b9rwh.js'), 'export {};');
+writeFileSync(join(root, 'assets', 'notes.js'), 'export {};');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function get(origin: string, path: string, headers: Record<string, string>): Promise<{ encoding: string | undefined; body: Buffer }> {
+function get(origin: string, path: string, headers: Record<string, string>): Promise<{ encoding: string | undefined; cache: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
     request(`${origin}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ encoding: res.headers['content-encoding'], cache: res.headers['cache-control'], body: Buffer.concat(chunks) }));
       res.on('error', reject);
     })
       .on('error', reject)
@@ -42,6 +45,18 @@ describe('the static server', () => {
     } finally {
       await plain.close();
       await compressed.close();
+    }
+  });
+
+  test('lets browsers keep the files whose names carry their content hash, and only those', async () => {
+    const site = await serveStatic(root);
+    try {
+      expect((await get(site.origin, '/assets/app.BJ5b9rwh.js', {})).cache).toBe('public, max-age=31536000, immutable');
+      expect((await get(site.origin, '/assets/notes.js', {})).cache, 'a name without a hash').toBeUndefined();
+      expect((await get(site.origin, '/', {})).cache, 'a page').toBeUndefined();
+      expect((await get(site.origin, '/assets/gone.BJ5b9rwh.js', {})).cache, 'a 404').toBeUndefined();
+    } finally {
+      await site.close();
     }
   });
 });

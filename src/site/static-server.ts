@@ -43,6 +43,11 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return candidates.find((file) => existsSync(file) && statSync(file).isFile());
 }
 
+/** Files under /assets/ carry a content hash in their name (`style.BPPtecCr.css`). */
+export function isHashedAsset(urlPath: string): boolean {
+  return /^\/assets\/.+\.[\w-]{8,}\.\w+(?:[?#]|$)/.test(urlPath);
+}
+
 export async function serveStatic(root: string, options: { compress?: boolean } = {}): Promise<StaticSite> {
   const server: Server = createServer((req, res) => {
     const file = resolveStaticPath(root, req.url ?? '/');
@@ -55,6 +60,10 @@ export async function serveStatic(root: string, options: { compress?: boolean } 
     }
     const type = TYPES[extname(served)] ?? 'application/octet-stream';
     res.setHeader('Content-Type', type);
+    // VitePress names every file under /assets/ by a hash of its content: a host lets browsers keep
+    // them (VitePress's deployment guide). Without it every page load fetched and compiled the
+    // theme's scripts again, which no reader's browser does.
+    if (file && isHashedAsset(req.url ?? '')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     const gzip = options.compress && /^(text\/|application\/json|image\/svg)/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (!gzip) {
       createReadStream(served).pipe(res);

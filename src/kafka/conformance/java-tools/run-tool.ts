@@ -7,6 +7,7 @@
  */
 import { delimiter } from 'node:path';
 import { kafkaToolsClasspath } from '../../real/index.ts';
+import { sharedClasses } from '../../real/class-data-sharing.ts';
 import { javaCommand } from '../../real/tools.ts';
 import type { Target } from '../brokers.ts';
 import { compileTxnProbe } from './txn-probe.ts';
@@ -48,8 +49,13 @@ export async function runTool(target: Target, tool: Tool, args: string[], option
   }
   const bootstrap = NO_BOOTSTRAP_FLAG.has(tool) ? [] : ['--bootstrap-server', target.bootstrap];
   // Small heap and no JIT tiers beyond C1: the tools run for a second and share two cores.
-  const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
-  const run = await runClient(javaCommand(), [...jvm, tool, ...bootstrap, ...args], { label: `[${target.label}] ${tool} ${args.join(' ')}`, timeoutMs: TOOL_TIMEOUT_MS, stdin: options.stdin });
+  // Class data sharing: a tool's later runs map the classes its first run loaded (class-data-sharing.ts).
+  // Not for the probe: its classes are in a directory, which an archive cannot take.
+  const java = javaCommand();
+  const shared = tool === Tool.txnProbe ? { args: [], settle: () => {} } : sharedClasses(tool, cp, java);
+  const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...shared.args, '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
+  const run = await runClient(java, [...jvm, tool, ...bootstrap, ...args], { label: `[${target.label}] ${tool} ${args.join(' ')}`, timeoutMs: TOOL_TIMEOUT_MS, stdin: options.stdin });
+  shared.settle(run.code);
   return { code: run.code, lines: normalise(run.printed, target) };
 }
 
