@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadLabs, loadTracks } from '../src/catalog/catalog.ts';
 import { CHAPTERS } from '../src/catalog/chapters.ts';
@@ -60,11 +60,19 @@ afterAll(async () => {
   await site?.close();
 });
 
+/**
+ * One context per theme, a page of its own per check: what axe looks at is the page's DOM, and a
+ * shared context keeps the site's scripts compiled from one page to the next (a context per page
+ * compiled them 23 times).
+ */
+const contexts = new Map<'light' | 'dark', Promise<BrowserContext>>();
+
 async function violations(path: string, colorScheme: 'light' | 'dark', prepare?: (page: Page) => Promise<void>): Promise<Violation[]> {
   if (!browser || !site) throw new Error('Chromium or the static server did not start (see the error above).');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+  const opened = browser;
+  if (!contexts.has(colorScheme)) contexts.set(colorScheme, opened.newContext({ viewport: { width: 1280, height: 900 }, colorScheme }));
+  const page = await (await (contexts.get(colorScheme) as Promise<BrowserContext>)).newPage();
   try {
-    const page = await context.newPage();
     await page.goto(site.origin + path);
     expect(await settle(page)).toBeUndefined();
     await prepare?.(page);
@@ -77,7 +85,7 @@ async function violations(path: string, colorScheme: 'light' | 'dark', prepare?:
     });
     return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
