@@ -44,7 +44,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
 }
 
 /** Files under /assets/ carry a content hash in their name (`style.BPPtecCr.css`). */
-export function isHashedAsset(urlPath: string): boolean {
+function isHashedAsset(urlPath: string): boolean {
   return /^\/assets\/.+\.[\w-]{8,}\.\w+(?:[?#]|$)/.test(urlPath);
 }
 

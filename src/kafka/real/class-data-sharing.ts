@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { kafkaHome } from './jars.ts';
 
 export interface SharedClasses {
@@ -25,7 +25,15 @@ export interface SharedClasses {
 
 let written = 0;
 
+const NONE: SharedClasses = { args: [], settle: () => {} };
+
+/**
+ * The options for a run of `name` on `classpath`; none when the classpath holds a directory of
+ * classes (e.g. our compiled TxnProbe), which the JVM refuses to archive ("Cannot have non-empty
+ * directory in paths") and fails the run instead.
+ */
 export function sharedClasses(name: string, classpath: string, java: string, env: NodeJS.ProcessEnv = process.env): SharedClasses {
+  if (classpath.split(delimiter).some((entry) => !entry.endsWith('.jar') && !entry.endsWith('*'))) return NONE;
   const dir = join(kafkaHome(env), 'class-data');
   const key = createHash('sha256').update(`${name}\0${classpath}\0${java}`).digest('hex').slice(0, 16);
   const archive = join(dir, `${name.split('.').pop() ?? name}-${key}.jsa`);

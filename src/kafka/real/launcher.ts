@@ -214,7 +214,10 @@ function waitUntilReady(broker: ChildProcess, log: (line: string) => void): Prom
   });
 }
 
-/** The "started" line means the sockets are open; a metadata round trip proves clients are served. */
+/**
+ * The "started" line means the sockets are open; a metadata round trip proves clients are served,
+ * and describing a group makes the broker ready for groups (below).
+ */
 async function checkClientsConnect(bootstrap: string): Promise<void> {
   const admin = new Kafka({
     clientId: 'workbook-real-kafka-launcher',
@@ -226,6 +229,7 @@ async function checkClientsConnect(bootstrap: string): Promise<void> {
     await admin.connect();
     await admin.describeCluster();
   } catch (error) {
+    await admin.disconnect().catch(() => {});
     throw new WorkbookError(`Kafka said it started but kafkajs cannot use it at ${bootstrap} (${describeError(error)}): rerun; if it persists, report it.`);
   }
   try {

@@ -50,9 +50,8 @@ export async function runTool(target: Target, tool: Tool, args: string[], option
   const bootstrap = NO_BOOTSTRAP_FLAG.has(tool) ? [] : ['--bootstrap-server', target.bootstrap];
   // Small heap and no JIT tiers beyond C1: the tools run for a second and share two cores.
   // Class data sharing: a tool's later runs map the classes its first run loaded (class-data-sharing.ts).
-  // Not for the probe: its classes are in a directory, which an archive cannot take.
   const java = javaCommand();
-  const shared = tool === Tool.txnProbe ? { args: [], settle: () => {} } : sharedClasses(tool, cp, java);
+  const shared = sharedClasses(tool, cp, java);
   const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...shared.args, '-Dlog4j.configuration=file:/dev/null', '-cp', cp];
   const run = await runClient(java, [...jvm, tool, ...bootstrap, ...args], { label: `[${target.label}] ${tool} ${args.join(' ')}`, timeoutMs: TOOL_TIMEOUT_MS, stdin: options.stdin });
   shared.settle(run.code);
