@@ -172,6 +172,7 @@ describe('the home page and the 404 page', () => {
       expect(await settle(page)).toBeUndefined();
       expect(await page.locator('main').count(), 'a main landmark').toBeGreaterThan(0);
       expect(await page.locator('.home-card-title').allInnerTexts()).toEqual(['Chapters', 'Exercises', 'Labs', 'Flashcards', 'Mock interview']);
+      expect(await page.locator('.home-card').evaluateAll((cards) => cards.map((card) => getComputedStyle(card).listStyleType)), 'the cards show no list bullet').toEqual(Array(5).fill('none'));
       expect(await page.locator('.home-progress[data-progress="static"] a.home-start').getAttribute('href')).toBe('/chapters/fundamentals');
       expect(await page.locator('.VPNavBarMenu a', { hasText: 'Coverage' }).count(), 'Coverage is not in the top nav').toBe(0);
       expect(await page.locator('.VPFooter a[href="/reference/coverage"]').count(), 'a footer link to the coverage page').toBe(1);
